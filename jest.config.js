@@ -1,0 +1,14 @@
+/** @type {import('jest').Config} */
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/test'],
+  testMatch: ['**/*.test.ts'],
+  // Prefer .ts so jest never picks up jsii's compiled lib/*.js next to the sources.
+  moduleFileExtensions: ['ts', 'js', 'json'],
+  transform: {
+    '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.dev.json' }],
+  },
+  snapshotSerializers: ['<rootDir>/test/support/asset-hash-serializer.js'],
+  setupFiles: ['<rootDir>/test/support/env.js'],
+  testTimeout: 60000,
+};

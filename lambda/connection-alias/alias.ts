@@ -1,0 +1,98 @@
+import {
+  ConnectionAlias,
+  CreateConnectionAliasCommand,
+  DeleteConnectionAliasCommand,
+  DescribeConnectionAliasesCommand,
+} from '@aws-sdk/client-workspaces';
+import { workspaces, isSettling } from './client';
+import type { Deadline } from '../shared/deadline';
+import { isError } from '../shared/errors';
+import { pollUntil, retryWhileTransient } from '../shared/poll';
+
+/** The alias with this id, or undefined once it is gone. */
+export async function describeAlias(aliasId: string): Promise<ConnectionAlias | undefined> {
+  try {
+    const response = await workspaces.send(new DescribeConnectionAliasesCommand({ AliasIds: [aliasId] }));
+    return response.ConnectionAliases?.find((alias) => alias.AliasId === aliasId);
+  } catch (error) {
+    // The model lists no ResourceNotFoundException here; an unknown id normally gives an empty list.
+    // Accept both, as Terraform's provider does.
+    if (isError(error, 'ResourceNotFoundException')) {
+      return undefined;
+    }
+    throw error;
+  }
+}
+
+/**
+ * The alias in this account and Region with this connection string, if any. DescribeConnectionAliases
+ * has no filter by string and no SDK paginator, so this pages through all of them (at most 20 exist).
+ */
+export async function findAliasByConnectionString(connectionString: string): Promise<ConnectionAlias | undefined> {
+  let nextToken: string | undefined;
+  do {
+    const page = await workspaces.send(new DescribeConnectionAliasesCommand({ Limit: 25, NextToken: nextToken }));
+    const match = page.ConnectionAliases?.find((alias) => alias.ConnectionString === connectionString);
+    if (match) {
+      return match;
+    }
+    nextToken = page.NextToken;
+  } while (nextToken);
+  return undefined;
+}
+
+/** Creates the alias; returns its id at once, while it is still CREATING. */
+export async function createAlias(
+  connectionString: string,
+  tags: ReadonlyArray<{ Key: string; Value: string }>,
+): Promise<string> {
+  const response = await workspaces.send(new CreateConnectionAliasCommand({ ConnectionString: connectionString, Tags: [...tags] }));
+  if (!response.AliasId) {
+    throw new Error(`CreateConnectionAlias for '${connectionString}' returned no AliasId`);
+  }
+  return response.AliasId;
+}
+
+/** Waits until the alias is CREATED: associating, sharing and deleting are refused before that. */
+export async function waitUntilCreated(aliasId: string, deadline: Deadline): Promise<ConnectionAlias> {
+  return pollUntil(
+    `connection alias ${aliasId} to reach state CREATED`,
+    async () => {
+      const alias = await describeAlias(aliasId);
+      if (!alias) {
+        throw new Error(`Connection alias ${aliasId} disappeared while waiting for it to be created`);
+      }
+      return { done: alias.State === 'CREATED', value: alias, status: alias.State };
+    },
+    deadline,
+  );
+}
+
+/** Waits until the alias no longer exists (DELETING is asynchronous). */
+export async function waitUntilGone(aliasId: string, deadline: Deadline): Promise<void> {
+  await pollUntil(
+    `connection alias ${aliasId} to be deleted`,
+    async () => {
+      const alias = await describeAlias(aliasId);
+      return { done: alias === undefined, status: alias?.State };
+    },
+    deadline,
+  );
+}
+
+/** Deletes a CREATED, unassociated, unshared alias and waits until it is gone. Already gone is success. */
+export async function deleteAlias(aliasId: string, deadline: Deadline): Promise<void> {
+  try {
+    await retryWhileTransient(
+      `DeleteConnectionAlias ${aliasId}`,
+      () => workspaces.send(new DeleteConnectionAliasCommand({ AliasId: aliasId })),
+      isSettling,
+      deadline,
+    );
+  } catch (error) {
+    if (!isError(error, 'ResourceNotFoundException')) {
+      throw error;
+    }
+  }
+  await waitUntilGone(aliasId, deadline);
+}

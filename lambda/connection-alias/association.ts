@@ -1,0 +1,107 @@
+import {
+  AssociateConnectionAliasCommand,
+  ConnectionAlias,
+  ConnectionAliasAssociation,
+  DisassociateConnectionAliasCommand,
+} from '@aws-sdk/client-workspaces';
+import { describeAlias } from './alias';
+import { workspaces, isSettling } from './client';
+import type { Deadline } from '../shared/deadline';
+import type { Log } from '../shared/log';
+import { pollUntil, retryWhileTransient } from '../shared/poll';
+
+const ESTABLISHED = 'ASSOCIATED_WITH_OWNER_ACCOUNT';
+
+/** Associations that still hold the alias (a finished disassociation may linger as NOT_ASSOCIATED). */
+function liveAssociations(alias: ConnectionAlias): ConnectionAliasAssociation[] {
+  return (alias.Associations ?? []).filter((a) => a.AssociationStatus !== 'NOT_ASSOCIATED');
+}
+
+/**
+ * Makes the alias associated with `directoryId` (or with nothing, when undefined) in the owner account and
+ * returns the association's ConnectionIdentifier ('' when not associated). An alias can be associated with
+ * one directory per Region, so moving it means disassociating first.
+ */
+export async function reconcileAssociation(
+  aliasId: string,
+  directoryId: string | undefined,
+  deadline: Deadline,
+  log: Log,
+): Promise<string> {
+  const alias = await mustDescribe(aliasId);
+  const live = liveAssociations(alias);
+  const byOtherAccount = live.find((a) => a.AssociatedAccountId !== alias.OwnerAccountId);
+  if (byOtherAccount && directoryId !== undefined) {
+    throw new Error(
+      `Connection alias ${aliasId} is associated with directory ${byOtherAccount.ResourceId} by the shared account ` +
+      `${byOtherAccount.AssociatedAccountId}; an alias can be associated with only one directory per Region. ` +
+      'That account must disassociate it first.',
+    );
+  }
+  for (const association of live.filter((a) => a.AssociatedAccountId === alias.OwnerAccountId)) {
+    if (directoryId !== undefined && association.ResourceId === directoryId) {
+      return waitUntilAssociated(aliasId, directoryId, deadline);
+    }
+    log('disassociating connection alias', { aliasId, directoryId: association.ResourceId });
+    await disassociate(aliasId, deadline);
+  }
+  if (directoryId === undefined) {
+    return '';
+  }
+  log('associating connection alias', { aliasId, directoryId });
+  await retryWhileTransient(
+    `AssociateConnectionAlias ${aliasId} with ${directoryId}`,
+    () => workspaces.send(new AssociateConnectionAliasCommand({ AliasId: aliasId, ResourceId: directoryId })),
+    isSettling,
+    deadline,
+  );
+  return waitUntilAssociated(aliasId, directoryId, deadline);
+}
+
+/** Removes the owner account's association, if any, and waits until it is gone. */
+export async function disassociate(aliasId: string, deadline: Deadline): Promise<void> {
+  await retryWhileTransient(
+    `DisassociateConnectionAlias ${aliasId}`,
+    // A PENDING_ASSOCIATION cannot be disassociated yet: InvalidResourceStateException until it settles.
+    () => workspaces.send(new DisassociateConnectionAliasCommand({ AliasId: aliasId })),
+    isSettling,
+    deadline,
+  );
+  await pollUntil(
+    `connection alias ${aliasId} to be disassociated`,
+    async () => {
+      const alias = await mustDescribe(aliasId);
+      const owned = liveAssociations(alias).find((a) => a.AssociatedAccountId === alias.OwnerAccountId);
+      return { done: owned === undefined, status: owned?.AssociationStatus };
+    },
+    deadline,
+  );
+}
+
+/** Waits for the association to be established and returns its ConnectionIdentifier. */
+async function waitUntilAssociated(aliasId: string, directoryId: string, deadline: Deadline): Promise<string> {
+  return pollUntil(
+    `connection alias ${aliasId} to be associated with directory ${directoryId}`,
+    async () => {
+      const alias = await mustDescribe(aliasId);
+      const association = liveAssociations(alias).find((a) => a.ResourceId === directoryId);
+      if (!association) {
+        throw new Error(`The association of connection alias ${aliasId} with directory ${directoryId} disappeared`);
+      }
+      return {
+        done: association.AssociationStatus === ESTABLISHED && !!association.ConnectionIdentifier,
+        value: association.ConnectionIdentifier,
+        status: association.AssociationStatus,
+      };
+    },
+    deadline,
+  );
+}
+
+async function mustDescribe(aliasId: string): Promise<ConnectionAlias> {
+  const alias = await describeAlias(aliasId);
+  if (!alias) {
+    throw new Error(`Connection alias ${aliasId} does not exist`);
+  }
+  return alias;
+}

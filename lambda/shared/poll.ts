@@ -1,0 +1,74 @@
+import type { Deadline } from './deadline';
+import { describeError } from './errors';
+import { sleep } from './sleep';
+
+/** How often to look again. Backs off so a slow transition costs a handful of calls, not hundreds. */
+export interface Backoff {
+  readonly initialDelayMs: number;
+  readonly maxDelayMs: number;
+  readonly factor: number;
+}
+
+export const DEFAULT_BACKOFF: Backoff = { initialDelayMs: 500, maxDelayMs: 8_000, factor: 1.6 };
+
+/** One look at the resource: `done` ends the wait; `status` is quoted if the wait times out. */
+export interface Probe<T> {
+  readonly done: boolean;
+  readonly value?: T;
+  readonly status?: string;
+}
+
+/**
+ * Calls `probe` until it reports done, sleeping with exponential backoff in between.
+ * Throws, naming `what` and the last status seen, if `deadline` passes first.
+ */
+export async function pollUntil<T>(
+  what: string,
+  probe: () => Promise<Probe<T>>,
+  deadline: Deadline,
+  backoff: Backoff = DEFAULT_BACKOFF,
+): Promise<T> {
+  const started = Date.now();
+  let delay = backoff.initialDelayMs;
+  for (;;) {
+    const result = await probe();
+    if (result.done) {
+      return result.value as T;
+    }
+    if (deadline.remainingMs() < delay) {
+      const seconds = Math.round((Date.now() - started) / 1000);
+      throw new Error(`Timed out after ${seconds}s waiting for ${what} (last seen: ${result.status ?? 'unknown'})`);
+    }
+    await sleep(delay);
+    delay = Math.min(backoff.maxDelayMs, delay * backoff.factor);
+  }
+}
+
+/**
+ * Calls `call`, retrying with backoff while it throws an error that `isTransient` accepts (a state that
+ * settles, a lock that is released). The SDK already retries throttling and 5xx; this covers the
+ * service-specific errors it cannot know are temporary. Past `deadline`, throws the service's last error.
+ */
+export async function retryWhileTransient<T>(
+  what: string,
+  call: () => Promise<T>,
+  isTransient: (error: unknown) => boolean,
+  deadline: Deadline,
+  backoff: Backoff = DEFAULT_BACKOFF,
+): Promise<T> {
+  let delay = backoff.initialDelayMs;
+  for (;;) {
+    try {
+      return await call();
+    } catch (error) {
+      if (!isTransient(error)) {
+        throw error;
+      }
+      if (deadline.remainingMs() < delay) {
+        throw new Error(`${what} kept failing until its time ran out: ${describeError(error)}`);
+      }
+      await sleep(delay);
+      delay = Math.min(backoff.maxDelayMs, delay * backoff.factor);
+    }
+  }
+}

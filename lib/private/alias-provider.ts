@@ -1,0 +1,116 @@
+import * as path from 'node:path';
+import { Duration, Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as cr from 'aws-cdk-lib/custom-resources';
+import { Construct, IDependable } from 'constructs';
+import type { AliasHandlerOptions } from '../alias-handler-options';
+
+/** What distinguishes one kind of alias provider from the other. */
+export interface AliasProviderKind {
+  /**
+   * Construct id of the provider under the stack. Never change it: the framework function's ARN is the
+   * custom resources' ServiceToken, and CloudFormation refuses to modify a ServiceToken.
+   */
+  readonly id: string;
+  /** Folder under assets/ that holds the bundled handler. */
+  readonly handlerAsset: string;
+  /** The construct class name, for messages. */
+  readonly constructName: string;
+  readonly description: string;
+}
+
+/**
+ * The handler function and custom-resources Provider for one kind of alias, one per stack however many
+ * constructs use it. Each construct adds the permissions it needs for its own resources.
+ */
+export class AliasProvider extends Construct {
+  /** The stack's provider of this kind, created with `options` by the first construct that asks. */
+  public static of(requester: Construct, kind: AliasProviderKind, options: AliasHandlerOptions): AliasProvider {
+    const stack = Stack.of(requester);
+    const existing = stack.node.tryFindChild(kind.id) as AliasProvider | undefined;
+    if (!existing) {
+      return new AliasProvider(stack, kind, options, requester);
+    }
+    const settings = describeSettings(options);
+    if (settings !== existing.settings) {
+      throw new Error(
+        `${kind.constructName} '${requester.node.path}' sets handler settings ${settings}, but ` +
+        `'${existing.firstRequester}' in the same stack set ${existing.settings}. All ${kind.constructName} ` +
+        'constructs in a stack share one handler function: give them the same vpc, vpcSubnets, securityGroups, ' +
+        'logGroup, logRetention and architecture.',
+      );
+    }
+    return existing;
+  }
+
+  /** The custom resources' ServiceToken. */
+  public readonly serviceToken: string;
+  /** The onEvent function that calls the service. */
+  public readonly handler: lambda.Function;
+  private readonly settings: string;
+  private readonly firstRequester: string;
+  private readonly statements = new Set<string>();
+
+  private constructor(stack: Stack, kind: AliasProviderKind, options: AliasHandlerOptions, requester: Construct) {
+    super(stack, kind.id);
+    if (options.logGroup && options.logRetention) {
+      throw new Error(`${kind.constructName} '${requester.node.path}': give either logGroup or logRetention, not both`);
+    }
+    this.settings = describeSettings(options);
+    this.firstRequester = requester.node.path;
+    const network = { vpc: options.vpc, vpcSubnets: options.vpcSubnets, securityGroups: options.securityGroups };
+    // Only when set: merely naming the deprecated logRetention prints a deprecation warning at every synth.
+    const logging = options.logRetention !== undefined ? { logRetention: options.logRetention } : { logGroup: options.logGroup };
+
+    this.handler = new lambda.Function(this, 'Handler', {
+      code: lambda.Code.fromAsset(path.join(__dirname, '..', '..', 'assets', kind.handlerAsset)),
+      handler: 'index.handler',
+      runtime: lambda.Runtime.NODEJS_24_X,
+      architecture: options.architecture,
+      description: kind.description,
+      // Below the framework function's 15 minutes, so a timeout here still reaches CloudFormation as FAILED;
+      // the handler's own waits end 20 s before this with a message saying what they waited for.
+      timeout: Duration.minutes(10),
+      memorySize: 256,
+      ...network,
+      ...logging,
+    });
+    const provider = new cr.Provider(this, 'Provider', { onEventHandler: this.handler, ...network, ...logging });
+    this.serviceToken = provider.serviceToken;
+  }
+
+  /** Adds a statement to the handler's policy, once however many constructs ask for it. */
+  public grant(statement: iam.PolicyStatementProps): void {
+    const key = Stack.of(this).toJsonString(statement);
+    if (!this.statements.has(key)) {
+      this.statements.add(key);
+      this.handler.addToRolePolicy(new iam.PolicyStatement(statement));
+    }
+  }
+
+  /**
+   * What a custom resource must depend on so that the handler's permissions exist before its Create and
+   * still exist during its Delete (CloudFormation deletes in reverse dependency order).
+   */
+  public get permissions(): IDependable {
+    return this.handler.role!;
+  }
+}
+
+/** A comparable description of the settings; constructs are named by path, since two objects may be the same VPC. */
+function describeSettings(options: AliasHandlerOptions): string {
+  const subnets = options.vpcSubnets && {
+    ...options.vpcSubnets,
+    subnets: options.vpcSubnets.subnets?.map((subnet) => subnet.node.path),
+    subnetFilters: options.vpcSubnets.subnetFilters?.length,
+  };
+  return JSON.stringify({
+    vpc: options.vpc?.node.path,
+    vpcSubnets: subnets,
+    securityGroups: options.securityGroups?.map((group) => group.node.path),
+    logGroup: options.logGroup?.node.path,
+    logRetention: options.logRetention,
+    architecture: options.architecture?.name,
+  });
+}

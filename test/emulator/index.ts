@@ -1,0 +1,3 @@
+export * from './emulated-endpoint';
+export * from './workspaces-emulator';
+export * from './connect-emulator';
