@@ -32,7 +32,8 @@ export async function findAliasByConnectionString(connectionString: string): Pro
   let nextToken: string | undefined;
   do {
     const page = await workspaces.send(new DescribeConnectionAliasesCommand({ Limit: 25, NextToken: nextToken }));
-    const match = page.ConnectionAliases?.find((alias) => alias.ConnectionString === connectionString);
+    // DNS names are case-insensitive; compare as WorkSpaces might normalise them.
+    const match = page.ConnectionAliases?.find((alias) => alias.ConnectionString?.toLowerCase() === connectionString.toLowerCase());
     if (match) {
       return match;
     }
@@ -53,15 +54,26 @@ export async function createAlias(
   return response.AliasId;
 }
 
+/**
+ * How many looks in a row may miss an alias that was just created before it counts as gone: Describe is
+ * eventually consistent (Terraform's waiter tolerates 20 misses).
+ */
+const MISSES_TOLERATED = 5;
+
 /** Waits until the alias is CREATED: associating, sharing and deleting are refused before that. */
 export async function waitUntilCreated(aliasId: string, deadline: Deadline): Promise<ConnectionAlias> {
+  let misses = 0;
   return pollUntil(
     `connection alias ${aliasId} to reach state CREATED`,
     async () => {
       const alias = await describeAlias(aliasId);
       if (!alias) {
-        throw new Error(`Connection alias ${aliasId} disappeared while waiting for it to be created`);
+        if (++misses > MISSES_TOLERATED) {
+          throw new Error(`Connection alias ${aliasId} disappeared while waiting for it to be created`);
+        }
+        return { done: false, status: 'not yet visible' };
       }
+      misses = 0;
       return { done: alias.State === 'CREATED', value: alias, status: alias.State };
     },
     deadline,

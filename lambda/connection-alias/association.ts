@@ -78,15 +78,22 @@ export async function disassociate(aliasId: string, deadline: Deadline): Promise
   );
 }
 
+/** Describe may not show an association made a moment ago (eventual consistency); this many misses are allowed. */
+const MISSES_TOLERATED = 5;
+
 /** Waits for the association to be established and returns its ConnectionIdentifier. */
 async function waitUntilAssociated(aliasId: string, directoryId: string, deadline: Deadline): Promise<string> {
+  let misses = 0;
   return pollUntil(
     `connection alias ${aliasId} to be associated with directory ${directoryId}`,
     async () => {
       const alias = await mustDescribe(aliasId);
       const association = liveAssociations(alias).find((a) => a.ResourceId === directoryId);
       if (!association) {
-        throw new Error(`The association of connection alias ${aliasId} with directory ${directoryId} disappeared`);
+        if (++misses > MISSES_TOLERATED) {
+          throw new Error(`The association of connection alias ${aliasId} with directory ${directoryId} disappeared`);
+        }
+        return { done: false, status: 'not yet visible' };
       }
       return {
         done: association.AssociationStatus === ESTABLISHED && !!association.ConnectionIdentifier,

@@ -17,7 +17,16 @@ const UNDO_RESERVE_MS = 120_000;
 
 export async function handler(event: CustomResourceEvent, context: LambdaContextLike): Promise<OnEventResponse> {
   const log = loggerFor(event);
-  const deadline = Deadline.fromContext(context, ANSWER_RESERVE_MS);
+  try {
+    return await dispatch(event, Deadline.fromContext(context, ANSWER_RESERVE_MS), log);
+  } catch (error) {
+    // The message becomes CloudFormation's FAILED reason: keep the service's error name with its message.
+    log('failed', { reason: describeError(error) });
+    throw new Error(describeError(error));
+  }
+}
+
+async function dispatch(event: CustomResourceEvent, deadline: Deadline, log: Log): Promise<OnEventResponse> {
   switch (event.RequestType) {
     case 'Create':
       return provision(event, parseProperties(event.ResourceProperties), deadline, log);
@@ -82,6 +91,14 @@ async function obtainAlias(
   } catch (error) {
     if (!isError(error, 'ResourceAlreadyExistsException')) {
       throw error;
+    }
+    // The SDK retries a call whose response was lost; if the first attempt created the alias, the retry
+    // meets it here. Ours (by owner tag) is adopted as made by this request; anyone else's is refused.
+    const raced = await findAliasByConnectionString(desired.connectionString);
+    if (raced?.AliasId) {
+      await assertOwned(raced.AliasId, desired.connectionString, owner, event);
+      log('adopting the alias a retried CreateConnectionAlias made', { aliasId: raced.AliasId });
+      return { aliasId: raced.AliasId, created: true };
     }
     // Connection strings are reserved per account across Regions: another Region or account may hold it.
     throw new Error(

@@ -52,8 +52,11 @@ async function describe1(client: WorkSpacesClient, aliasId: string) {
 beforeAll(async () => {
   // The first SDK call in a process loads modules lazily and can take far longer than the short
   // transition delays below; pay that once here.
-  const { client } = await setup();
+  const ws = await WorkSpacesEmulator.start();
+  const client = clientFor(ws);
   await client.send(new DescribeConnectionAliasesCommand({}));
+  client.destroy();
+  await ws.stop();
 });
 
 afterEach(async () => {

@@ -202,7 +202,7 @@ describe('Create', () => {
 
     // THEN
     await expect(result).rejects.toThrow(
-      `Email address ${P} already has the alias ${OTHER}; Amazon Connect allows one alias per address. Remove that alias or import`,
+      `Email address ${P} already has the alias ${OTHER}; Amazon Connect allows one alias per address. Disassociate that alias first`,
     );
     expect(connect).not.toHaveReceivedCommand(AssociateEmailAddressAliasCommand);
     expect(connect).not.toHaveReceivedCommand(DisassociateEmailAddressAliasCommand);

@@ -1,0 +1,33 @@
+import { RemovalPolicy, Stack, StackProps, Tags } from 'aws-cdk-lib';
+import * as connect from 'aws-cdk-lib/aws-connect';
+import { Construct } from 'constructs';
+import { ConnectionAlias, EmailAddressAlias } from '../lib';
+
+/** The example stack: both constructs as a user would write them. */
+export class ExampleStack extends Stack {
+  public constructor(scope: Construct, id: string, props?: StackProps) {
+    super(scope, id, props);
+
+    // A WorkSpaces connection alias for cross-Region redirection, associated with a directory and shared.
+    const alias = new ConnectionAlias(this, 'DesktopAlias', {
+      connectionString: 'desktop.example.com',
+      directoryId: 'd-1234567890',
+      sharedAccountId: '210987654321',
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    Tags.of(alias).add('team', 'euc');
+
+    // Amazon Connect: mail sent to help@ is delivered to support@, both addresses owned by this stack.
+    const instanceArn = 'arn:aws:connect:us-east-1:123456789012:instance/11111111-2222-3333-4444-555555555555';
+    const support = new connect.CfnEmailAddress(this, 'Support', { instanceArn, emailAddress: 'support@example.my.connect.aws' });
+    const help = new connect.CfnEmailAddress(this, 'Help', { instanceArn, emailAddress: 'help@example.my.connect.aws' });
+    EmailAddressAlias.between(this, 'HelpToSupport', { primary: support, alias: help });
+
+    // Addresses this stack does not own, by id.
+    new EmailAddressAlias(this, 'SalesAlias', {
+      instanceId: '11111111-2222-3333-4444-555555555555',
+      emailAddressId: 'aaaaaaaa-0000-0000-0000-000000000001',
+      aliasEmailAddressId: 'aaaaaaaa-0000-0000-0000-000000000002',
+    });
+  }
+}

@@ -1,0 +1,255 @@
+import { App, CfnParameter, Lazy, RemovalPolicy, Stack, Tags } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { ConnectionAlias } from '../lib';
+
+const ENV = { account: '111111111111', region: 'us-east-1' };
+let stack: Stack;
+beforeEach(() => {
+  stack = new Stack(new App(), 'Stack', { env: ENV });
+});
+
+/** The user handler function (not the Provider framework's). */
+const HANDLER = { Handler: 'index.handler', Description: Match.stringLikeRegexp('WorkSpaces connection aliases') };
+
+describe('the custom resource', () => {
+  test('carries the declared properties and tags, stack-level tags included', () => {
+    const alias = new ConnectionAlias(stack, 'Alias', {
+      connectionString: 'desktop.example.com',
+      directoryId: 'd-1234567890',
+      sharedAccountId: '222222222222',
+    });
+    Tags.of(alias).add('team', 'euc');
+    Tags.of(stack).add('project', 'x');
+
+    Template.fromStack(stack).hasResource('Custom::WorkSpacesConnectionAlias', {
+      Properties: {
+        ServiceToken: { 'Fn::GetAtt': [Match.stringLikeRegexp('ConnectionAliasProvider'), 'Arn'] },
+        ConnectionString: 'desktop.example.com',
+        DirectoryId: 'd-1234567890',
+        SharedAccountId: '222222222222',
+        Tags: [{ Key: 'project', Value: 'x' }, { Key: 'team', Value: 'euc' }],
+      },
+      DeletionPolicy: 'Delete',
+      DependsOn: Match.arrayWith([Match.stringLikeRegexp('HandlerServiceRoleDefaultPolicy')]),
+    });
+  });
+
+  test('leaves out what is not set', () => {
+    new ConnectionAlias(stack, 'Alias', { connectionString: 'desktop.example.com' });
+
+    const [resource] = Object.values(Template.fromStack(stack).findResources('Custom::WorkSpacesConnectionAlias'));
+    expect(Object.keys(resource.Properties).sort()).toEqual(['ConnectionString', 'ServiceToken']);
+  });
+
+  test('exposes the handler attributes', () => {
+    const alias = new ConnectionAlias(stack, 'Alias', { connectionString: 'desktop.example.com' });
+    const logicalId = stack.getLogicalId(alias.node.findChild('Resource').node.defaultChild as any);
+
+    expect(stack.resolve(alias.aliasId)).toEqual({ 'Fn::GetAtt': [logicalId, 'AliasId'] });
+    expect(stack.resolve(alias.connectionString)).toEqual({ 'Fn::GetAtt': [logicalId, 'ConnectionString'] });
+    expect(stack.resolve(alias.connectionIdentifier)).toEqual({ 'Fn::GetAtt': [logicalId, 'ConnectionIdentifier'] });
+  });
+
+  test.each([
+    [RemovalPolicy.RETAIN, 'Retain'],
+    [RemovalPolicy.DESTROY, 'Delete'],
+  ])('removalPolicy %s gives DeletionPolicy %s', (policy, expected) => {
+    new ConnectionAlias(stack, 'Alias', { connectionString: 'desktop.example.com', removalPolicy: policy });
+
+    Template.fromStack(stack).hasResource('Custom::WorkSpacesConnectionAlias', { DeletionPolicy: expected, UpdateReplacePolicy: expected });
+  });
+
+  test('SNAPSHOT is refused', () => {
+    expect(() => new ConnectionAlias(stack, 'Alias', { connectionString: 'a.example.com', removalPolicy: RemovalPolicy.SNAPSHOT }))
+      .toThrow(/removalPolicy must be RemovalPolicy.DESTROY or RemovalPolicy.RETAIN/);
+  });
+});
+
+describe('the provider', () => {
+  test('one handler function per stack, on the newest Node.js runtime, below the framework timeout', () => {
+    for (const name of ['a', 'b', 'c']) {
+      new ConnectionAlias(stack, name, { connectionString: `${name}.example.com` });
+    }
+
+    const template = Template.fromStack(stack);
+    template.resourceCountIs('Custom::WorkSpacesConnectionAlias', 3);
+    template.resourceCountIs('AWS::Lambda::Function', 2); // our handler and the framework's onEvent
+    template.hasResourceProperties('AWS::Lambda::Function', { ...HANDLER, Runtime: 'nodejs24.x', Timeout: 600 });
+  });
+
+  test('IAM grants only the WorkSpaces actions the handler calls, scoped where WorkSpaces allows', () => {
+    new ConnectionAlias(stack, 'A', { connectionString: 'a.example.com', directoryId: 'd-1234567890' });
+    new ConnectionAlias(stack, 'B', { connectionString: 'b.example.com', directoryId: 'd-abcdef0123' });
+    new ConnectionAlias(stack, 'C', { connectionString: 'c.example.com' });
+
+    const statements = handlerPolicyStatements();
+    const aliases = arn(':workspaces:us-east-1:111111111111:connectionalias/*');
+    expect(statements).toEqual([
+      {
+        Action: ['workspaces:CreateConnectionAlias', 'workspaces:CreateTags'],
+        Condition: { 'ForAnyValue:StringEquals': { 'aws:TagKeys': ['cdk-aliases:owner'] } },
+        Effect: 'Allow',
+        Resource: '*',
+      },
+      {
+        Action: 'workspaces:DeleteTags',
+        Condition: { 'ForAllValues:StringNotEquals': { 'aws:TagKeys': ['cdk-aliases:owner'] } },
+        Effect: 'Allow',
+        Resource: '*',
+      },
+      { Action: ['workspaces:DescribeConnectionAliases', 'workspaces:DescribeTags'], Effect: 'Allow', Resource: '*' },
+      { Action: 'workspaces:DescribeConnectionAliasPermissions', Effect: 'Allow', Resource: aliases },
+      {
+        Action: ['workspaces:DeleteConnectionAlias', 'workspaces:DisassociateConnectionAlias', 'workspaces:UpdateConnectionAliasPermission'],
+        Condition: { Null: { 'aws:ResourceTag/cdk-aliases:owner': 'false' } },
+        Effect: 'Allow',
+        Resource: aliases,
+      },
+      {
+        Action: 'workspaces:AssociateConnectionAlias',
+        Effect: 'Allow',
+        Resource: [aliases, arn(':workspaces:us-east-1:111111111111:directory/d-1234567890')],
+      },
+      {
+        Action: 'workspaces:AssociateConnectionAlias',
+        Effect: 'Allow',
+        Resource: [aliases, arn(':workspaces:us-east-1:111111111111:directory/d-abcdef0123')],
+      },
+    ]);
+    const actions = statements.flatMap((s: any) => [s.Action].flat());
+    expect(actions.every((action: string) => /^workspaces:[A-Za-z]+$/.test(action))).toBe(true);
+  });
+
+  test('without a directory, the handler cannot associate', () => {
+    new ConnectionAlias(stack, 'A', { connectionString: 'a.example.com' });
+
+    expect(JSON.stringify(handlerPolicyStatements())).not.toContain('AssociateConnectionAlias');
+  });
+
+  test('user settings reach the handler function', () => {
+    const vpc = new ec2.Vpc(stack, 'Vpc');
+    const securityGroup = new ec2.SecurityGroup(stack, 'Sg', { vpc });
+    const logGroup = new logs.LogGroup(stack, 'Logs');
+    new ConnectionAlias(stack, 'Alias', {
+      connectionString: 'a.example.com',
+      vpc,
+      vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
+      securityGroups: [securityGroup],
+      logGroup,
+      architecture: lambda.Architecture.ARM_64,
+    });
+
+    Template.fromStack(stack).hasResourceProperties('AWS::Lambda::Function', {
+      ...HANDLER,
+      Architectures: ['arm64'],
+      VpcConfig: { SecurityGroupIds: [{ 'Fn::GetAtt': [stack.getLogicalId(securityGroup.node.defaultChild as any), 'GroupId'] }] },
+      LoggingConfig: { LogGroup: { Ref: stack.getLogicalId(logGroup.node.defaultChild as any) } },
+    });
+  });
+
+  test('logRetention reaches the handler function', () => {
+    new ConnectionAlias(stack, 'Alias', { connectionString: 'a.example.com', logRetention: logs.RetentionDays.ONE_WEEK });
+
+    Template.fromStack(stack).hasResourceProperties('Custom::LogRetention', { RetentionInDays: 7 });
+  });
+
+  test('two constructs asking for different settings fail, naming both', () => {
+    new ConnectionAlias(stack, 'First', { connectionString: 'a.example.com', architecture: lambda.Architecture.ARM_64 });
+
+    expect(() => new ConnectionAlias(stack, 'Second', { connectionString: 'b.example.com' }))
+      .toThrow(/'Stack\/Second' sets handler settings .* but 'Stack\/First' in the same stack set .*arm64/);
+  });
+
+  test('logGroup and logRetention together are refused', () => {
+    expect(() => new ConnectionAlias(stack, 'A', {
+      connectionString: 'a.example.com',
+      logGroup: new logs.LogGroup(stack, 'Logs'),
+      logRetention: logs.RetentionDays.ONE_DAY,
+    })).toThrow(/either logGroup or logRetention/);
+  });
+
+  test('a permissions boundary applied to the stack reaches the handler role', () => {
+    new ConnectionAlias(stack, 'A', { connectionString: 'a.example.com' });
+    iam.PermissionsBoundary.of(stack).apply(iam.ManagedPolicy.fromManagedPolicyName(stack, 'Boundary', 'boundary'));
+
+    const roles = Template.fromStack(stack).findResources('AWS::IAM::Role');
+    expect(Object.keys(roles).length).toBeGreaterThanOrEqual(2);
+    for (const role of Object.values(roles)) {
+      expect(JSON.stringify(role.Properties.PermissionsBoundary)).toContain(':policy/boundary');
+    }
+  });
+});
+
+describe('validation at synth', () => {
+  test.each([
+    ['connectionString', { connectionString: 'desk top.example.com' }, /connectionString must be 1-255 characters of letters, digits, '.' and '-'/],
+    ['connectionString', { connectionString: 'desktop..example.com' }, /connectionString must be a valid DNS name: every dot-separated label 1-63 characters, no empty label/],
+    ['connectionString', { connectionString: `${'a'.repeat(64)}.example.com` }, /connectionString must be a valid DNS name/],
+    ['connectionString', { connectionString: 'a'.repeat(256) }, /connectionString must be 1-255 characters/],
+    ['directoryId', { connectionString: 'a.example.com', directoryId: 'd-XYZ' }, /directoryId must be a WorkSpaces directory id/],
+    ['sharedAccountId', { connectionString: 'a.example.com', sharedAccountId: '12345' }, /sharedAccountId must be a 12-digit AWS account id, got '12345'/],
+  ])('a bad %s fails, naming the property and what is allowed', (_name, props, message) => {
+    expect(() => new ConnectionAlias(stack, 'Alias', props as any)).toThrow(message);
+  });
+
+  test('unresolved tokens are never rejected', () => {
+    const parameter = new CfnParameter(stack, 'Directory');
+    expect(() => new ConnectionAlias(stack, 'Alias', {
+      connectionString: Lazy.string({ produce: () => 'not valid!!' }),
+      directoryId: parameter.valueAsString,
+      sharedAccountId: new CfnParameter(stack, 'Account').valueAsString,
+    })).not.toThrow();
+    expect(JSON.stringify(handlerPolicyStatements())).toContain(':directory/*');
+  });
+
+  test('a reserved tag key fails at synth', () => {
+    const alias = new ConnectionAlias(stack, 'Alias', { connectionString: 'a.example.com' });
+    Tags.of(alias).add('cdk-aliases:owner', 'me');
+
+    expect(() => Template.fromStack(stack)).toThrow(/the key 'cdk-aliases:owner' is reserved/);
+  });
+
+  test('more than 49 tags fail at synth', () => {
+    const alias = new ConnectionAlias(stack, 'Alias', { connectionString: 'a.example.com' });
+    for (let i = 0; i < 50; i++) {
+      Tags.of(alias).add(`key${i}`, 'v');
+    }
+
+    expect(() => Template.fromStack(stack)).toThrow(/at most 49 tags/);
+  });
+});
+
+describe('fromConnectionAliasId', () => {
+  test('imports an alias by id, with its ARN and grants', () => {
+    const imported = ConnectionAlias.fromConnectionAliasId(stack, 'Imported', 'wsca-abcdefgh12');
+    const role = new iam.Role(stack, 'Role', { assumedBy: new iam.AccountRootPrincipal() });
+
+    imported.grant(role, 'workspaces:AssociateConnectionAlias');
+
+    expect(imported.aliasId).toBe('wsca-abcdefgh12');
+    const expected = arn(':workspaces:us-east-1:111111111111:connectionalias/wsca-abcdefgh12');
+    expect(stack.resolve(imported.aliasArn)).toEqual(expected);
+    Template.fromStack(stack).hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: { Statement: [{ Action: 'workspaces:AssociateConnectionAlias', Effect: 'Allow', Resource: expected }] },
+    });
+  });
+
+  test('a malformed id fails', () => {
+    expect(() => ConnectionAlias.fromConnectionAliasId(stack, 'Imported', 'alias-1')).toThrow(/connectionAliasId must match/);
+  });
+});
+
+function handlerPolicyStatements(): any[] {
+  const policies = Template.fromStack(stack).findResources('AWS::IAM::Policy');
+  const [policy] = Object.entries(policies).filter(([id]) => id.includes('ConnectionAliasProviderHandler')).map(([, p]) => p);
+  return policy.Properties.PolicyDocument.Statement;
+}
+
+/** An ARN as CDK renders it: the partition stays a reference, so GovCloud and China work. */
+function arn(rest: string) {
+  return { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, rest]] };
+}
