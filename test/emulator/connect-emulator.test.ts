@@ -296,7 +296,8 @@ describe('fault injection', () => {
     const { cn, instanceId, a, b } = await setup({
       faults: ({ index }) => (index === 0 ? { kind: 'error', status: 429, name: 'ThrottlingException' } : undefined),
     });
-    await clientFor(cn, 3).send(associate(instanceId, a, b));
+    const output = await clientFor(cn, 3).send(associate(instanceId, a, b));
+    expect(output.$metadata.attempts).toBe(2);
     expect(cn.calls.map((c) => c.outcome)).toEqual(['ThrottlingException', 'ok']);
     expect(cn.aliasOf(instanceId, a)).toBe(b);
   });
@@ -315,7 +316,8 @@ describe('fault injection', () => {
 
   test('a reset is retried by the SDK', async () => {
     const { cn, instanceId, a, b } = await setup({ faults: ({ index }) => (index === 0 ? { kind: 'reset' } : undefined) });
-    await clientFor(cn, 3).send(associate(instanceId, a, b));
+    const output = await clientFor(cn, 3).send(associate(instanceId, a, b));
+    expect(output.$metadata.attempts).toBe(2);
     expect(cn.calls.map((c) => c.outcome)).toEqual(['reset', 'ok']);
     expect(cn.aliasOf(instanceId, a)).toBe(b);
   });

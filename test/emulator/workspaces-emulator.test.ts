@@ -496,8 +496,9 @@ describe('fault injection', () => {
 
   test('a reset is retried by the SDK and the call is applied once', async () => {
     const { ws } = await setup({ faults: ({ index }) => (index === 0 ? { kind: 'reset' } : undefined) });
-    const aliasId = await create(clientFor(ws, 3), 'retry.example.com');
-    expect(ws.aliases().map((a) => a.aliasId)).toEqual([aliasId]);
+    const output = await clientFor(ws, 3).send(new CreateConnectionAliasCommand({ ConnectionString: 'retry.example.com' }));
+    expect(output.$metadata.attempts).toBe(2);
+    expect(ws.aliases().map((a) => a.aliasId)).toEqual([output.AliasId]);
     expect(ws.calls.map((c) => c.outcome)).toEqual(['reset', 'ok']);
   });
 
