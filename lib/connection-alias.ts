@@ -1,4 +1,4 @@
-import { CustomResource, IResource, ITaggable, Lazy, RemovalPolicy, Resource, Stack, TagManager, TagType, Token } from 'aws-cdk-lib';
+import { IResource, ITaggable, Lazy, RemovalPolicy, Resource, Stack, TagManager, TagType, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import type { AliasHandlerOptions } from './alias-handler-options';
@@ -141,13 +141,7 @@ export class ConnectionAlias extends ConnectionAliasBase implements ITaggable {
       SharedAccountId: props.sharedAccountId,
       Tags: Lazy.any({ produce: () => this.tags.renderTags() }) as any,
     };
-    const resource = new CustomResource(this, 'Resource', {
-      serviceToken: provider.serviceToken,
-      resourceType: 'Custom::WorkSpacesConnectionAlias',
-      properties,
-      removalPolicy,
-    });
-    resource.node.addDependency(provider.permissions);
+    const resource = provider.newResource(this, 'Custom::WorkSpacesConnectionAlias', properties, removalPolicy);
 
     this.aliasId = resource.getAttString(ATTR.aliasId);
     this.connectionString = resource.getAttString(ATTR.connectionString);

@@ -1,4 +1,4 @@
-import { CustomResource, RemovalPolicy, Resource, Stack, Token } from 'aws-cdk-lib';
+import { RemovalPolicy, Resource, Stack, Token } from 'aws-cdk-lib';
 import type * as connect from 'aws-cdk-lib/aws-connect';
 import { Construct } from 'constructs';
 import type { AliasHandlerOptions } from './alias-handler-options';
@@ -119,13 +119,7 @@ export class EmailAddressAlias extends Resource {
       EmailAddressId: props.emailAddressId,
       AliasEmailAddressId: props.aliasEmailAddressId,
     };
-    const resource = new CustomResource(this, 'Resource', {
-      serviceToken: provider.serviceToken,
-      resourceType: 'Custom::ConnectEmailAddressAlias',
-      properties,
-      removalPolicy,
-    });
-    resource.node.addDependency(provider.permissions);
+    const resource = provider.newResource(this, 'Custom::ConnectEmailAddressAlias', properties, removalPolicy);
 
     this.instanceId = resource.getAttString(ATTR.instanceId);
     this.emailAddressId = resource.getAttString(ATTR.emailAddressId);

@@ -1,9 +1,9 @@
 import * as path from 'node:path';
-import { Duration, Stack } from 'aws-cdk-lib';
+import { CustomResource, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as cr from 'aws-cdk-lib/custom-resources';
-import { Construct, IDependable } from 'constructs';
+import { Construct } from 'constructs';
 import type { AliasHandlerOptions } from '../alias-handler-options';
 
 /** What distinguishes one kind of alias provider from the other. */
@@ -90,11 +90,19 @@ export class AliasProvider extends Construct {
   }
 
   /**
-   * What a custom resource must depend on so that the handler's permissions exist before its Create and
-   * still exist during its Delete (CloudFormation deletes in reverse dependency order).
+   * A custom resource served by this provider. It depends on the handler's role and policy, so the
+   * permissions exist before its Create and still exist during its Delete (CloudFormation deletes in
+   * reverse dependency order).
    */
-  public get permissions(): IDependable {
-    return this.handler.role!;
+  public newResource(scope: Construct, resourceType: string, properties: object, removalPolicy: RemovalPolicy): CustomResource {
+    const resource = new CustomResource(scope, 'Resource', {
+      serviceToken: this.serviceToken,
+      resourceType,
+      properties: properties as Record<string, unknown>,
+      removalPolicy,
+    });
+    resource.node.addDependency(this.handler.role!);
+    return resource;
   }
 }
 
