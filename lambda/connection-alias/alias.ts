@@ -97,7 +97,14 @@ export async function deleteAlias(aliasId: string, deadline: Deadline): Promise<
   try {
     await retryWhileTransient(
       `DeleteConnectionAlias ${aliasId}`,
-      () => workspaces.send(new DeleteConnectionAliasCommand({ AliasId: aliasId })),
+      async () => {
+        // Look first: after a lost response (or a redelivery) the alias may already be DELETING or gone, and
+        // WorkSpaces then answers InvalidResourceStateException, as it does while the alias is settling.
+        const alias = await describeAlias(aliasId);
+        if (alias && alias.State !== 'DELETING') {
+          await workspaces.send(new DeleteConnectionAliasCommand({ AliasId: aliasId }));
+        }
+      },
       isSettling,
       deadline,
     );

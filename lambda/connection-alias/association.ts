@@ -8,6 +8,7 @@ import { describeAlias } from './alias';
 import { workspaces, isSettling } from './client';
 import type { Deadline } from '../shared/deadline';
 import type { Log } from '../shared/log';
+import { isError } from '../shared/errors';
 import { pollUntil, retryWhileTransient } from '../shared/poll';
 
 const ESTABLISHED = 'ASSOCIATED_WITH_OWNER_ACCOUNT';
@@ -39,7 +40,9 @@ export async function reconcileAssociation(
     );
   }
   for (const association of live.filter((a) => a.AssociatedAccountId === alias.OwnerAccountId)) {
-    if (directoryId !== undefined && association.ResourceId === directoryId) {
+    // An association with the right directory that is being taken down (a rollback arriving while the failed
+    // update's disassociation is under way) must finish going before it can be made again.
+    if (directoryId !== undefined && association.ResourceId === directoryId && association.AssociationStatus !== 'PENDING_DISASSOCIATION') {
       return waitUntilAssociated(aliasId, directoryId, deadline);
     }
     log('disassociating connection alias', { aliasId, directoryId: association.ResourceId });
@@ -49,21 +52,44 @@ export async function reconcileAssociation(
     return '';
   }
   log('associating connection alias', { aliasId, directoryId });
-  await retryWhileTransient(
-    `AssociateConnectionAlias ${aliasId} with ${directoryId}`,
-    () => workspaces.send(new AssociateConnectionAliasCommand({ AliasId: aliasId, ResourceId: directoryId })),
-    isSettling,
-    deadline,
-  );
+  try {
+    await retryWhileTransient(
+      `AssociateConnectionAlias ${aliasId} with ${directoryId}`,
+      () => workspaces.send(new AssociateConnectionAliasCommand({ AliasId: aliasId, ResourceId: directoryId })),
+      isSettling,
+      deadline,
+    );
+  } catch (error) {
+    // The SDK retries a call whose response was lost: if the first attempt went through, the retry is told
+    // the alias is already associated. With our own directory, that is the state we asked for.
+    if (!isError(error, 'ResourceAssociatedException') || !(await ownerAssociation(aliasId, directoryId))) {
+      throw error;
+    }
+  }
   return waitUntilAssociated(aliasId, directoryId, deadline);
+}
+
+/** The owner account's live association of the alias (with `directoryId`, if given). */
+async function ownerAssociation(aliasId: string, directoryId?: string): Promise<ConnectionAliasAssociation | undefined> {
+  const alias = await mustDescribe(aliasId);
+  return liveAssociations(alias).find(
+    (a) => a.AssociatedAccountId === alias.OwnerAccountId && (directoryId === undefined || a.ResourceId === directoryId),
+  );
 }
 
 /** Removes the owner account's association, if any, and waits until it is gone. */
 export async function disassociate(aliasId: string, deadline: Deadline): Promise<void> {
   await retryWhileTransient(
     `DisassociateConnectionAlias ${aliasId}`,
-    // A PENDING_ASSOCIATION cannot be disassociated yet: InvalidResourceStateException until it settles.
-    () => workspaces.send(new DisassociateConnectionAliasCommand({ AliasId: aliasId })),
+    async () => {
+      // Look first: after a lost response (or a redelivery) the disassociation may already be under way or
+      // done, and WorkSpaces then refuses a second one with the same error as a pending association.
+      const association = await ownerAssociation(aliasId);
+      if (association && association.AssociationStatus !== 'PENDING_DISASSOCIATION') {
+        // A PENDING_ASSOCIATION cannot be disassociated yet: InvalidResourceStateException until it settles.
+        await workspaces.send(new DisassociateConnectionAliasCommand({ AliasId: aliasId }));
+      }
+    },
     isSettling,
     deadline,
   );

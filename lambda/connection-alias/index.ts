@@ -10,15 +10,16 @@ import { Deadline } from '../shared/deadline';
 import { describeError, isError } from '../shared/errors';
 import { Log, loggerFor } from '../shared/log';
 
-/** Time kept after the last wait so the handler can still answer before Lambda stops it. */
+/** Time kept after the last wait so the handler can still answer before Lambda stops it (at most 10 %). */
 const ANSWER_RESERVE_MS = 20_000;
-/** Time kept back during a Create for undoing it if it fails (see undoCreate). */
+/** Time kept back during a Create for undoing it if it fails (see undoCreate), at most a quarter. */
 const UNDO_RESERVE_MS = 120_000;
 
 export async function handler(event: CustomResourceEvent, context: LambdaContextLike): Promise<OnEventResponse> {
   const log = loggerFor(event);
   try {
-    return await dispatch(event, Deadline.fromContext(context, ANSWER_RESERVE_MS), log);
+    const reserve = Math.min(ANSWER_RESERVE_MS, context.getRemainingTimeInMillis() / 10);
+    return await dispatch(event, Deadline.fromContext(context, reserve), log);
   } catch (error) {
     // The message becomes CloudFormation's FAILED reason: keep the service's error name with its message.
     log('failed', { reason: describeError(error) });
@@ -47,7 +48,7 @@ async function dispatch(event: CustomResourceEvent, deadline: Deadline, log: Log
  */
 async function provision(event: CustomResourceEvent, desired: DesiredAlias, deadline: Deadline, log: Log): Promise<OnEventResponse> {
   const owner = ownerMarker(event);
-  const workDeadline = deadline.earlierBy(UNDO_RESERVE_MS);
+  const workDeadline = deadline.earlierBy(Math.min(UNDO_RESERVE_MS, deadline.remainingMs() / 4));
   const { aliasId, created } = await obtainAlias(event, desired, owner, workDeadline, log);
   try {
     return await configure(aliasId, desired, owner, workDeadline, log);

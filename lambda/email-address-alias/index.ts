@@ -29,7 +29,7 @@ const connect = new ConnectClient(CLIENT_CONFIG);
 export async function handler(event: CustomResourceEvent, context: LambdaContextLike): Promise<OnEventResponse> {
   const ctx: AliasContext = {
     connect,
-    deadline: Deadline.fromContext(context, RESERVE_MS),
+    deadline: Deadline.fromContext(context, Math.min(RESERVE_MS, context.getRemainingTimeInMillis() / 10)),
     log: loggerFor(event),
     token: (operation, pair) => clientToken(event, operation, pair),
   };

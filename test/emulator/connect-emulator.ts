@@ -68,6 +68,8 @@ export class ConnectEmulator extends EmulatedEndpoint {
   public readonly accountId: string;
   public readonly region: string;
   private readonly instances = new Map<string, Map<string, EmailAddressRecord>>();
+  /** How many calls were answered from the ClientToken cache instead of being applied again. */
+  public replays = 0;
   /** Keyed by operation + ClientToken. */
   private readonly tokens = new Map<string, CachedResponse>();
 
@@ -167,6 +169,7 @@ export class ConnectEmulator extends EmulatedEndpoint {
     // even if the state has changed since; the token is not reusable for a different request.
     if (cached) {
       if (cached.fingerprint !== fingerprint) throw new EmulatorError(409, 'IdempotencyException', 'An entity with the same name already exists.');
+      this.replays++;
       return cached.output;
     }
     const output = apply();

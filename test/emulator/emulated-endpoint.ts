@@ -13,6 +13,8 @@ export interface CallInfo {
   /** 0-based count of all calls so far (every operation, including faulted ones). */
   readonly index: number;
   readonly input: any;
+  /** The SDK's attempt number for this call (1 for the first try), from its amz-sdk-request header. */
+  readonly attempt: number;
 }
 
 export type FaultPlan = (call: CallInfo) => Fault | undefined;
@@ -129,7 +131,8 @@ export abstract class EmulatedEndpoint {
     const routed = this.route({ method: req.method ?? 'GET', url: req.url ?? '/', headers: req.headers, body });
     const { operation, input } = routed;
     const record = (outcome: string) => this.calls.push({ operation, input, outcome, at: Date.now() });
-    const fault = this.faults?.({ operation, index: this.callCount++, input });
+    const attempt = Number(/attempt=(\d+)/.exec(String(req.headers['amz-sdk-request'] ?? ''))?.[1] ?? 1);
+    const fault = this.faults?.({ operation, index: this.callCount++, input, attempt });
 
     if (fault?.kind === 'reset') {
       record('reset');
@@ -155,7 +158,8 @@ export abstract class EmulatedEndpoint {
     }
 
     if (fault?.kind === 'lose-response') {
-      record('lost');
+      // 'lost' means applied and unanswered; a refused call whose answer was lost applied nothing.
+      record(outcome === 'ok' ? 'lost' : `${outcome} (answer lost)`);
       req.socket.destroy();
       return;
     }

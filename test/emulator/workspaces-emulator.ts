@@ -98,6 +98,8 @@ export class WorkSpacesEmulator extends EmulatedEndpoint {
     return emulator;
   }
 
+  /** Every alias this emulator created, in order: lets tests tell a retry from a duplicate. */
+  public readonly created: Array<{ readonly aliasId: string; readonly at: number }> = [];
   public readonly accountId: string;
   private readonly delays: Delays;
   private readonly aliasLimit: number;
@@ -390,6 +392,7 @@ export class WorkSpacesEmulator extends EmulatedEndpoint {
       aliasId = `wsca-${randomString(10, '0123456789abcdefghijklmnopqrstuvwxyz')}`;
     } while (this.records.has(aliasId));
     this.records.set(aliasId, { aliasId, connectionString, ownerAccountId: this.accountId, createdAt, tags, associations: [] });
+    this.created.push({ aliasId, at: Date.now() });
     return aliasId;
   }
 }

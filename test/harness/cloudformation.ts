@@ -32,7 +32,9 @@ export interface CustomResourceRequest {
   readonly PhysicalResourceId?: string;
 }
 
-export type StackStatus = 'CREATE_COMPLETE' | 'UPDATE_COMPLETE' | 'ROLLBACK_COMPLETE' | 'UPDATE_ROLLBACK_COMPLETE' | 'DELETE_COMPLETE' | 'DELETE_FAILED';
+export type StackStatus =
+  | 'CREATE_COMPLETE' | 'UPDATE_COMPLETE' | 'ROLLBACK_COMPLETE' | 'ROLLBACK_FAILED'
+  | 'UPDATE_ROLLBACK_COMPLETE' | 'UPDATE_ROLLBACK_FAILED' | 'DELETE_COMPLETE' | 'DELETE_FAILED';
 
 export interface OperationResult {
   readonly status: StackStatus;
@@ -46,6 +48,8 @@ interface DeployedResource {
   readonly data: Record<string, string>;
   readonly definition: TemplateResource;
   readonly handler: HandlerBundle;
+  /** The last request to it failed: the next deployment sends an Update even if nothing changed. */
+  readonly failed?: boolean;
 }
 
 export interface SimulatorOptions {
@@ -55,6 +59,15 @@ export interface SimulatorOptions {
   readonly attributes?: Record<string, Record<string, string>>;
   /** Overrides the functions' timeout, per invocation, and other invoke settings. */
   readonly invoke?: Partial<InvokeOptions>;
+  /** How many resources CloudFormation works on at once. Default 1 (in logical id order). */
+  readonly concurrency?: number;
+  /**
+   * Kills the first attempt at a request after this many milliseconds (a crash, or Lambda's timeout), then
+   * delivers the same request again, as Lambda retries the invocation. Undefined: no kill for that request.
+   */
+  readonly killFirstAttemptAfterMs?: (event: CustomResourceRequest) => number | undefined;
+  /** Delivers every request a second time after it succeeded, as when the response to CloudFormation is lost. */
+  readonly redeliverAfterSuccess?: boolean;
 }
 
 /**
@@ -71,8 +84,19 @@ export class CloudFormationSimulator {
   private readonly deployed = new Map<string, DeployedResource>();
   private readonly handlers = new Map<string, HandlerBundle>();
   private everDeployed = false;
+  /** How many requests were delivered a second time by the chaos options. */
+  public redeliveries = 0;
 
-  public constructor(private readonly options: SimulatorOptions) {}
+  private get concurrency(): number {
+    return this.options.concurrency ?? 1;
+  }
+
+  public constructor(private options: SimulatorOptions) {}
+
+  /** Changes settings from now on (e.g. chaos for one step of a scenario); the deployed state is kept. */
+  public configure(changes: Partial<SimulatorOptions>): void {
+    this.options = { ...this.options, ...changes };
+  }
 
   /** The physical id of a deployed custom resource. */
   public physicalId(logicalId: string): string | undefined {
@@ -94,11 +118,13 @@ export class CloudFormationSimulator {
     const replaced: DeployedResource[] = [];
     const attempted = new Map<string, Record<string, unknown>>();
 
-    for (const [logicalId, definition] of wanted) {
+    let failed = false;
+    await inParallel([...wanted], this.concurrency, async ([logicalId, definition]) => {
       const properties = this.resolve(definition.Properties ?? {});
       const existing = this.deployed.get(logicalId);
-      if (existing && JSON.stringify(existing.properties) === JSON.stringify(properties)) {
-        continue;
+      // CloudFormation starts nothing new once a resource has failed; requests in flight still finish.
+      if (failed || (existing && !existing.failed && JSON.stringify(existing.properties) === JSON.stringify(properties))) {
+        return;
       }
       attempted.set(logicalId, properties);
       const handler = stack.handlers[logicalId];
@@ -106,30 +132,31 @@ export class CloudFormationSimulator {
       const event = this.request(existing ? 'Update' : 'Create', logicalId, definition, properties, existing);
       const result = await this.dispatch('deploy', handler, event);
       if (result.status === 'FAILED') {
+        failed = true;
         if (!existing) {
           this.deployed.set(logicalId, { logicalId, physicalId: result.physicalResourceId, properties, data: {}, definition, handler });
         }
-        await this.rollback(before, attempted, isCreate);
-        return { status: isCreate ? 'ROLLBACK_COMPLETE' : 'UPDATE_ROLLBACK_COMPLETE', events: this.history.slice(start) };
+        return;
       }
       if (existing && existing.physicalId !== result.physicalResourceId) {
         replaced.push(existing);
       }
       this.deployed.set(logicalId, { logicalId, physicalId: result.physicalResourceId, properties, data: result.data ?? {}, definition, handler });
+    });
+    if (failed) {
+      const rolledBack = await this.rollback(before, attempted, isCreate);
+      const status = isCreate ? (rolledBack ? 'ROLLBACK_COMPLETE' : 'ROLLBACK_FAILED') : (rolledBack ? 'UPDATE_ROLLBACK_COMPLETE' : 'UPDATE_ROLLBACK_FAILED');
+      return { status, events: this.history.slice(start) };
     }
 
     // Cleanup phase: only after every resource updated, so a rollback could still return to the old ones.
-    for (const old of replaced) {
-      if (old.definition.UpdateReplacePolicy !== 'Retain') {
-        await this.sendDelete('cleanup', old);
-      }
-    }
-    for (const [logicalId, old] of [...this.deployed].filter(([id]) => !wanted.has(id))) {
-      this.deployed.delete(logicalId);
-      if (old.definition.DeletionPolicy !== 'Retain') {
-        await this.sendDelete('cleanup', old);
-      }
-    }
+    const removed = [...this.deployed].filter(([id]) => !wanted.has(id)).map(([, resource]) => resource);
+    removed.forEach((resource) => this.deployed.delete(resource.logicalId));
+    const cleanup = [
+      ...replaced.filter((old) => old.definition.UpdateReplacePolicy !== 'Retain'),
+      ...removed.filter((old) => old.definition.DeletionPolicy !== 'Retain'),
+    ];
+    await inParallel(cleanup, this.concurrency, (old) => this.sendDelete('cleanup', old));
     return { status: isCreate ? 'CREATE_COMPLETE' : 'UPDATE_COMPLETE', events: this.history.slice(start) };
   }
 
@@ -137,13 +164,13 @@ export class CloudFormationSimulator {
   public async deleteStack(): Promise<OperationResult> {
     const start = this.history.length;
     let status: StackStatus = 'DELETE_COMPLETE';
-    for (const [logicalId, resource] of [...this.deployed].reverse()) {
+    await inParallel([...this.deployed.values()].reverse(), this.concurrency, async (resource) => {
       if (resource.definition.DeletionPolicy !== 'Retain' && (await this.sendDelete('delete-stack', resource)).status === 'FAILED') {
         status = 'DELETE_FAILED';
-        continue;
+        return;
       }
-      this.deployed.delete(logicalId);
-    }
+      this.deployed.delete(resource.logicalId);
+    });
     return { status, events: this.history.slice(start) };
   }
 
@@ -164,8 +191,9 @@ export class CloudFormationSimulator {
    * Rolls back a failed deployment: created resources are deleted; updated ones (the failed one too) get an
    * Update back to their old properties; physical ids the failed update produced are deleted afterwards.
    */
-  private async rollback(before: Map<string, DeployedResource>, attempted: Map<string, Record<string, unknown>>, isCreate: boolean): Promise<void> {
+  private async rollback(before: Map<string, DeployedResource>, attempted: Map<string, Record<string, unknown>>, isCreate: boolean): Promise<boolean> {
     const abandoned: DeployedResource[] = [];
+    const start = this.history.length;
     for (const logicalId of [...attempted.keys()].reverse()) {
       const now = this.deployed.get(logicalId)!;
       const previous = before.get(logicalId);
@@ -178,7 +206,12 @@ export class CloudFormationSimulator {
       }
       const event = this.request('Update', logicalId, previous.definition, previous.properties, { ...now, properties: attempted.get(logicalId)! });
       const result = await this.dispatch('rollback', previous.handler, event);
-      this.deployed.set(logicalId, { ...previous, physicalId: result.physicalResourceId, data: result.data ?? previous.data });
+      this.deployed.set(logicalId, {
+        ...previous,
+        physicalId: result.physicalResourceId,
+        data: result.data ?? previous.data,
+        failed: result.status === 'FAILED',
+      });
       if (now.physicalId !== previous.physicalId && result.physicalResourceId !== now.physicalId) {
         abandoned.push(now);
       }
@@ -186,6 +219,7 @@ export class CloudFormationSimulator {
     for (const resource of abandoned) {
       await this.sendDelete('rollback-cleanup', resource);
     }
+    return this.history.slice(start).every((e) => e.phase !== 'rollback' || e.status === 'SUCCESS');
   }
 
   private request(
@@ -223,14 +257,29 @@ export class CloudFormationSimulator {
     };
   }
 
-  /** The Provider framework's handling of one request around our handler. */
+  /** The Provider framework's handling of one request around our handler, with the configured chaos. */
   private async dispatch(phase: Phase, handler: HandlerBundle, event: CustomResourceRequest, overrides: Partial<InvokeOptions> = {}): Promise<ResourceEvent> {
     let record: ResourceEvent;
     if (event.RequestType === 'Delete' && event.PhysicalResourceId === CREATE_FAILED_MARKER) {
       record = { phase, event, status: 'SUCCESS', physicalResourceId: CREATE_FAILED_MARKER };
     } else {
-      const invocation = await invoke(handler, event, { ...this.options.invoke, ...overrides, env: this.options.env });
+      const options = { ...this.options.invoke, ...overrides, env: this.options.env };
+      const killAfterMs = this.options.killFirstAttemptAfterMs?.(event);
+      let invocation = await invoke(handler, event, { ...options, killAfterMs });
+      if (invocation.killed && killAfterMs !== undefined) {
+        // The process died mid-event; Lambda's retry of the invocation delivers the same event again.
+        this.redeliveries++;
+        invocation = await invoke(handler, event, options);
+      }
       record = this.respond(phase, event, invocation);
+      if (this.options.redeliverAfterSuccess && record.status === 'SUCCESS') {
+        // The answer was lost on its way back and the event arrives again: it must reach the same result.
+        this.redeliveries++;
+        const again = this.respond(phase, event, await invoke(handler, event, options));
+        if (again.status !== 'SUCCESS' || again.physicalResourceId !== record.physicalResourceId) {
+          record = { ...again, status: 'FAILED', reason: `the redelivered event ended differently: ${again.reason ?? again.physicalResourceId}` };
+        }
+      }
     }
     this.history.push(record);
     return record;
@@ -289,6 +338,17 @@ export class CloudFormationSimulator {
     return known;
   }
 
+}
+
+/** Runs `work` on every item, at most `limit` at a time, in order of the items. */
+async function inParallel<T>(items: T[], limit: number, work: (item: T) => Promise<unknown>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      await work(items[next++]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
 
 function customResources(stack: SynthesizedStack): Map<string, TemplateResource> {
