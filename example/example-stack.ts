@@ -3,15 +3,23 @@ import * as connect from 'aws-cdk-lib/aws-connect';
 import { Construct } from 'constructs';
 import { ConnectionAlias, EmailAddressAlias } from '../lib';
 
+/** Variations of the example, so `npm run deploy:local` can show an update. */
+export interface ExampleStackProps extends StackProps {
+  /** @default 'd-1234567890' */
+  readonly directoryId?: string;
+  /** The alias of the sales address. @default 'aaaaaaaa-0000-0000-0000-000000000002' */
+  readonly salesAliasEmailAddressId?: string;
+}
+
 /** The example stack: both constructs as a user would write them. */
 export class ExampleStack extends Stack {
-  public constructor(scope: Construct, id: string, props?: StackProps) {
+  public constructor(scope: Construct, id: string, props: ExampleStackProps = {}) {
     super(scope, id, props);
 
     // A WorkSpaces connection alias for cross-Region redirection, associated with a directory and shared.
     const alias = new ConnectionAlias(this, 'DesktopAlias', {
       connectionString: 'desktop.example.com',
-      directoryId: 'd-1234567890',
+      directoryId: props.directoryId ?? 'd-1234567890',
       sharedAccountId: '210987654321',
       removalPolicy: RemovalPolicy.RETAIN,
     });
@@ -27,7 +35,7 @@ export class ExampleStack extends Stack {
     new EmailAddressAlias(this, 'SalesAlias', {
       instanceId: '11111111-2222-3333-4444-555555555555',
       emailAddressId: 'aaaaaaaa-0000-0000-0000-000000000001',
-      aliasEmailAddressId: 'aaaaaaaa-0000-0000-0000-000000000002',
+      aliasEmailAddressId: props.salesAliasEmailAddressId ?? 'aaaaaaaa-0000-0000-0000-000000000002',
     });
   }
 }

@@ -37,11 +37,19 @@ export interface SynthesizedStack {
  * its USER_ON_EVENT_FUNCTION_ARN → the user function → its asset folder in the assembly.
  */
 export function synthesize(build: (stack: Stack) => void): SynthesizedStack {
+  return synthesizeStack((app) => {
+    const stack = new Stack(app, 'LifecycleStack', { env: { account: '111111111111', region: 'us-east-1' } });
+    build(stack);
+    return stack;
+  });
+}
+
+/** Like `synthesize`, for a stack that `create` makes in the given app (e.g. a Stack subclass). */
+export function synthesizeStack(create: (app: App) => Stack): SynthesizedStack {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk-aliases-assembly-'));
   // The CLI turns on asset metadata; it is what ties a function to its asset folder in the assembly.
   const app = new App({ outdir, context: { 'aws:cdk:enable-asset-metadata': true } });
-  const stack = new Stack(app, 'LifecycleStack', { env: { account: '111111111111', region: 'us-east-1' } });
-  build(stack);
+  const stack = create(app);
   const assembly = app.synth();
   const template: Template = assembly.getStackByName(stack.stackName).template;
 

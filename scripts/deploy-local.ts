@@ -1,0 +1,80 @@
+// npm run deploy:local — watch the example app's custom resources work without an AWS account.
+// The example stack is synthesized; its bundled handlers run as Lambda would run them, against local
+// emulated WorkSpaces and Connect endpoints, through CloudFormation's create → update → delete. Every
+// CloudFormation event is printed with its outcome, and the emulated account's state after each step.
+import { ConnectEmulator, WorkSpacesEmulator } from '../test/emulator';
+import { CloudFormationSimulator, emulatorEnvironment, OperationResult, synthesizeStack } from '../test/harness';
+import { ExampleStack, ExampleStackProps } from '../example/example-stack';
+
+const INSTANCE = '11111111-2222-3333-4444-555555555555';
+
+function show(title: string, result: OperationResult): void {
+  console.log(`\n== ${title}: ${result.status}`);
+  for (const e of result.events) {
+    const took = e.invocation ? `${(e.invocation.durationMs / 1000).toFixed(1)} s` : 'not invoked';
+    console.log(`  ${e.phase.padEnd(12)} ${e.event.RequestType.padEnd(6)} ${e.event.LogicalResourceId.padEnd(28)} ${e.status.padEnd(7)} ${e.physicalResourceId} (${took})`);
+    if (e.reason) {
+      console.log(`               reason: ${e.reason}`);
+    }
+  }
+  if (result.events.length === 0) {
+    console.log('  (no custom resource requests)');
+  }
+}
+
+function state(workspaces: WorkSpacesEmulator, connect: ConnectEmulator): void {
+  console.log('  state:');
+  for (const alias of workspaces.aliases()) {
+    const associations = alias.associations.map((a) => `${a.resourceId} ${a.associationStatus} (${a.connectionIdentifier})`).join(', ') || 'not associated';
+    const { 'cdk-aliases:owner': _owner, ...tags } = alias.tags;
+    console.log(`    WorkSpaces ${alias.aliasId} ${alias.connectionString} ${alias.state}; ${associations}; shared with ${alias.sharedWith.join(', ') || 'nobody'}; tags ${JSON.stringify(tags)}`);
+  }
+  for (const link of connect.associations()) {
+    console.log(`    Connect    ${link.aliasEmailAddressId} → ${link.emailAddressId}`);
+  }
+  if (workspaces.aliases().length + connect.associations().length === 0) {
+    console.log('    (nothing)');
+  }
+}
+
+async function main(): Promise<void> {
+  const workspaces = await WorkSpacesEmulator.start({ createDelayMs: 500, deleteDelayMs: 500, associateDelayMs: 500, disassociateDelayMs: 500 });
+  const connect = await ConnectEmulator.start();
+  connect.addInstance(INSTANCE);
+  const support = connect.addEmailAddress(INSTANCE, 'support@example.my.connect.aws');
+  const help = connect.addEmailAddress(INSTANCE, 'help@example.my.connect.aws');
+  for (const n of [1, 2, 3]) {
+    connect.addEmailAddress(INSTANCE, `sales${n}@example.my.connect.aws`, `aaaaaaaa-0000-0000-0000-00000000000${n}`);
+  }
+  const example = (props: ExampleStackProps) => synthesizeStack((app) => new ExampleStack(app, 'CdkAliasesExample', props));
+  const v1 = example({});
+  // The CfnEmailAddress resources are native: the emulator stands in for what CloudFormation would create.
+  const attributes: Record<string, Record<string, string>> = {};
+  for (const [logicalId, resource] of Object.entries(v1.template.Resources)) {
+    if (resource.Type === 'AWS::Connect::EmailAddress') {
+      const id = resource.Properties?.EmailAddress.startsWith('support') ? support : help;
+      attributes[logicalId] = { EmailAddressArn: connect.emailAddressArn(INSTANCE, id) };
+    }
+  }
+  const cfn = new CloudFormationSimulator({ env: emulatorEnvironment({ workspaces: workspaces.endpoint, connect: connect.endpoint }), attributes, concurrency: 4 });
+
+  try {
+    console.log(`Emulated WorkSpaces at ${workspaces.endpoint}, Connect at ${connect.endpoint}`);
+    show('create the stack', await cfn.deploy(v1));
+    state(workspaces, connect);
+    show('update: move the alias to directory d-2222222222, give sales another alias', await cfn.deploy(example({
+      directoryId: 'd-2222222222',
+      salesAliasEmailAddressId: 'aaaaaaaa-0000-0000-0000-000000000003',
+    })));
+    state(workspaces, connect);
+    show('delete the stack (the connection alias has RemovalPolicy.RETAIN)', await cfn.deleteStack());
+    state(workspaces, connect);
+  } finally {
+    await Promise.all([workspaces.stop(), connect.stop()]);
+  }
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exitCode = 1;
+});

@@ -1,0 +1,92 @@
+// A guard on every IAM policy the library synthesizes: it fails if any action or resource is broader than
+// the issue that introduced it allows. The construct tests pin the exact statements; this test states the
+// rules they must keep to, so a new statement cannot widen access unnoticed.
+import { App, CfnParameter, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import { ConnectionAlias, EmailAddressAlias } from '../lib';
+import { ExampleStack } from '../example/example-stack';
+
+/** Actions each handler may have, and those of them that WorkSpaces authorises only on `*`. */
+const WORKSPACES_ACTIONS = new Set([
+  'workspaces:CreateConnectionAlias', 'workspaces:CreateTags', 'workspaces:DeleteTags', 'workspaces:DescribeConnectionAliases',
+  'workspaces:DescribeTags', 'workspaces:DescribeConnectionAliasPermissions', 'workspaces:DeleteConnectionAlias',
+  'workspaces:DisassociateConnectionAlias', 'workspaces:UpdateConnectionAliasPermission', 'workspaces:AssociateConnectionAlias',
+]);
+const ONLY_ON_STAR = new Set(['workspaces:CreateConnectionAlias', 'workspaces:CreateTags', 'workspaces:DeleteTags', 'workspaces:DescribeConnectionAliases', 'workspaces:DescribeTags']);
+/** Of those, the ones that change something must be held to the owner tag by a condition. */
+const CONDITIONED_ON_STAR = new Set(['workspaces:CreateConnectionAlias', 'workspaces:CreateTags', 'workspaces:DeleteTags']);
+const CONNECT_ACTIONS = new Set(['connect:AssociateEmailAddressAlias', 'connect:DisassociateEmailAddressAlias', 'connect:DescribeEmailAddress']);
+/** The Provider framework's own function may only invoke and read our handler. */
+const FRAMEWORK_ACTIONS = new Set(['lambda:InvokeFunction', 'lambda:GetFunction']);
+
+function stacks(): Stack[] {
+  const app = new App();
+  const tokens = new Stack(app, 'Tokens');
+  new ConnectionAlias(tokens, 'Alias', { connectionString: 'a.example.com', directoryId: new CfnParameter(tokens, 'Dir').valueAsString });
+  new EmailAddressAlias(tokens, 'Mail', { instanceId: new CfnParameter(tokens, 'Instance').valueAsString, emailAddressId: 'p', aliasEmailAddressId: 'a' });
+  const inVpc = new Stack(app, 'InVpc');
+  new ConnectionAlias(inVpc, 'Alias', { connectionString: 'b.example.com', vpc: new ec2.Vpc(inVpc, 'Vpc') });
+  return [new ExampleStack(app, 'Example'), tokens, inVpc];
+}
+
+/** A resource as text, with the partition, Region and account references made readable. */
+function text(resource: unknown): string {
+  return JSON.stringify(resource)
+    .replace(/\{"Ref":"AWS::(Partition|Region|AccountId)"\}/g, '<$1>')
+    .replace(/\{"Fn::Join":\["",\[(.*?)\]\]\}/g, (_m, parts: string) => parts.replace(/","/g, '').replace(/",|,"/g, ''));
+}
+
+describe.each(stacks().map((stack) => [stack.stackName, stack] as const))('%s', (_name, stack) => {
+  const template = Template.fromStack(stack);
+  const policies = Object.entries(template.findResources('AWS::IAM::Policy'));
+
+  test('no statement grants a wildcard action or a Deny-less NotAction', () => {
+    for (const [, policy] of policies) {
+      for (const statement of policy.Properties.PolicyDocument.Statement) {
+        expect(statement.NotAction).toBeUndefined();
+        expect(statement.NotResource).toBeUndefined();
+        for (const action of [statement.Action].flat()) {
+          expect(action).not.toMatch(/\*/);
+        }
+      }
+    }
+  });
+
+  test('each role holds only the actions of its handler, on the narrowest resources the service allows', () => {
+    expect(policies.length).toBeGreaterThan(0);
+    for (const [id, policy] of policies) {
+      for (const statement of policy.Properties.PolicyDocument.Statement) {
+        const actions: string[] = [statement.Action].flat();
+        const resources = [statement.Resource].flat().map(text);
+        if (id.includes('ConnectionAliasProviderHandler')) {
+          actions.forEach((action) => expect(WORKSPACES_ACTIONS).toContain(action));
+          if (resources.includes('"*"')) {
+            actions.forEach((action) => expect(ONLY_ON_STAR).toContain(action));
+            if (actions.some((action) => CONDITIONED_ON_STAR.has(action))) {
+              expect(JSON.stringify(statement.Condition)).toContain('cdk-aliases:owner');
+            }
+          } else {
+            resources.forEach((resource) => expect(resource).toMatch(/:workspaces:<Region>:<AccountId>:(connectionalias\/\*|directory\/(d-[0-9a-f]+|wsd-[0-9a-z]+|\*))"$/));
+          }
+        } else if (id.includes('EmailAddressAliasProviderHandler')) {
+          actions.forEach((action) => expect(CONNECT_ACTIONS).toContain(action));
+          resources.forEach((resource) => expect(resource).toMatch(/:connect:[^:]+:[^:]+:instance\/[^/]+\/email-address\/\*"$/));
+        } else if (id.includes('Provider') && id.includes('framework')) {
+          actions.forEach((action) => expect(FRAMEWORK_ACTIONS).toContain(action));
+          resources.forEach((resource) => expect(resource).toMatch(/ProviderHandler[0-9A-F]+/));
+        } else if (!id.startsWith('Vpc') && !id.includes('Vpc')) {
+          throw new Error(`Unexpected policy ${id}: ${JSON.stringify(policy.Properties.PolicyDocument)}`);
+        }
+      }
+    }
+  });
+
+  test('roles carry no managed policy beyond Lambda basic (and VPC) execution', () => {
+    for (const role of Object.values(template.findResources('AWS::IAM::Role'))) {
+      for (const arn of role.Properties.ManagedPolicyArns ?? []) {
+        expect(text(arn)).toMatch(/:iam::aws:policy\/service-role\/AWSLambda(BasicExecutionRole|VPCAccessExecutionRole)"$/);
+      }
+    }
+  });
+});
