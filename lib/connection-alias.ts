@@ -161,7 +161,8 @@ export class ConnectionAlias extends ConnectionAliasBase implements ITaggable {
 /**
  * The WorkSpaces permissions the handler needs. Per the Service Authorization Reference, CreateConnectionAlias,
  * DescribeConnectionAliases and the tag actions take no resource ARN, so those are scoped by tag conditions;
- * the others are scoped to connection aliases that carry the owner marker, and to the stack's directories.
+ * the others are scoped to connection aliases that carry the owner marker, and to the stack's directories
+ * (each by its id, a token included).
  */
 function grantAliasManagement(provider: AliasProvider, directoryId: string | undefined): void {
   const stack = Stack.of(provider);
@@ -190,11 +191,8 @@ function grantAliasManagement(provider: AliasProvider, directoryId: string | und
     conditions: ownedOnly,
   });
   if (directoryId !== undefined) {
-    const directory = stack.formatArn({
-      service: 'workspaces',
-      resource: 'directory',
-      resourceName: Token.isUnresolved(directoryId) ? '*' : directoryId,
-    });
+    // A token goes into the ARN as it is: it resolves to the one directory at deploy time.
+    const directory = stack.formatArn({ service: 'workspaces', resource: 'directory', resourceName: directoryId });
     provider.grant({ actions: ['workspaces:AssociateConnectionAlias'], resources: [aliases, directory] });
   }
 }

@@ -12,10 +12,12 @@ const handlers = ['connection-alias', 'email-address-alias'];
 async function main() {
   for (const name of handlers) {
     const outdir = path.join(root, 'assets', name);
-    fs.rmSync(outdir, { recursive: true, force: true });
+    // Build beside the old bundle and swap it in at the end: tests running meanwhile never see it missing.
+    const staging = `${outdir}.staging-${process.pid}`;
+    fs.rmSync(staging, { recursive: true, force: true });
     await esbuild.build({
       entryPoints: [path.join(root, 'lambda', name, 'index.ts')],
-      outfile: path.join(outdir, 'index.js'),
+      outfile: path.join(staging, 'index.js'),
       bundle: true,
       platform: 'node',
       target: 'node22',
@@ -26,6 +28,12 @@ async function main() {
       legalComments: 'linked',
       logLevel: 'warning',
     });
+    const previous = `${outdir}.previous-${process.pid}`;
+    if (fs.existsSync(outdir)) {
+      fs.renameSync(outdir, previous);
+    }
+    fs.renameSync(staging, outdir);
+    fs.rmSync(previous, { recursive: true, force: true });
   }
 }
 

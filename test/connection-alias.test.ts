@@ -203,7 +203,9 @@ describe('validation at synth', () => {
       directoryId: parameter.valueAsString,
       sharedAccountId: new CfnParameter(stack, 'Account').valueAsString,
     })).not.toThrow();
-    expect(JSON.stringify(handlerPolicyStatements())).toContain(':directory/*');
+    // The grant names the one directory the parameter resolves to, not every directory.
+    const associate = handlerPolicyStatements().find((statement) => statement.Action === 'workspaces:AssociateConnectionAlias');
+    expect(associate.Resource[1]).toEqual({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':workspaces:us-east-1:111111111111:directory/', { Ref: 'Directory' }]] });
   });
 
   test('a reserved tag key fails at synth', () => {

@@ -33,7 +33,7 @@ function stacks(): Stack[] {
 /** A resource as text, with the partition, Region and account references made readable. */
 function text(resource: unknown): string {
   return JSON.stringify(resource)
-    .replace(/\{"Ref":"AWS::(Partition|Region|AccountId)"\}/g, '<$1>')
+    .replace(/\{"Ref":"(?:AWS::)?([A-Za-z0-9]+)"\}/g, '"<$1>"')
     .replace(/\{"Fn::Join":\["",\[(.*?)\]\]\}/g, (_m, parts: string) => parts.replace(/","/g, '').replace(/",|,"/g, ''));
 }
 
@@ -67,7 +67,7 @@ describe.each(stacks().map((stack) => [stack.stackName, stack] as const))('%s', 
               expect(JSON.stringify(statement.Condition)).toContain('cdk-aliases:owner');
             }
           } else {
-            resources.forEach((resource) => expect(resource).toMatch(/:workspaces:<Region>:<AccountId>:(connectionalias\/\*|directory\/(d-[0-9a-f]+|wsd-[0-9a-z]+|\*))"$/));
+            resources.forEach((resource) => expect(resource).toMatch(/:workspaces:<Region>:<AccountId>:(connectionalias\/\*|directory\/(d-[0-9a-f]+|wsd-[0-9a-z]+|<[A-Za-z0-9]+>))"$/));
           }
         } else if (id.includes('EmailAddressAliasProviderHandler')) {
           actions.forEach((action) => expect(CONNECT_ACTIONS).toContain(action));

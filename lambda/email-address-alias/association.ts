@@ -25,14 +25,17 @@ export interface AliasContext {
   readonly log: Log;
   /** The deterministic ClientToken for `operation` on `pair` in this request. */
   readonly token: (operation: TokenOperation, pair: AliasPair) => string;
+  /** What this request changed so far, for undoing it if it fails (Describe may not show it yet). */
+  readonly progress?: { associated: boolean; removed: boolean };
 }
 
 /**
- * Makes sure `pair` is associated, associating it if needed, and returns once Describe shows it.
- * Fails, without touching it, if the primary already has another alias.
+ * Makes sure `pair` is associated, associating it if needed (always, if `knownAbsent`), and returns once
+ * Describe shows it. Fails, without touching it, if the primary already has another alias.
  */
-export async function ensureAssociated(ctx: AliasContext, pair: AliasPair): Promise<void> {
-  const aliases = await aliasesOf(ctx, pair);
+export async function ensureAssociated(ctx: AliasContext, pair: AliasPair, knownAbsent = false): Promise<void> {
+  // Restoring what this request removed, Describe may still show it: then what we did is what counts.
+  const aliases = knownAbsent ? [] : await aliasesOf(ctx, pair);
   if (aliases.includes(pair.aliasId)) {
     // A redelivered request whose first run got this far, an identical Update, or a drift check that found nothing.
     ctx.log('Alias already associated; skipping AssociateEmailAddressAlias', { ...pair });
@@ -61,6 +64,9 @@ export async function ensureAssociated(ctx: AliasContext, pair: AliasPair): Prom
   } catch (error) {
     throw failure(what, error);
   }
+  if (ctx.progress) {
+    ctx.progress.associated = true;
+  }
   // Describe is eventually consistent: only report success once it shows the alias, so dependants see it too.
   await pollUntil(
     `alias ${pair.aliasId} to appear on email address ${pair.primaryId}`,
@@ -74,21 +80,23 @@ export async function ensureAssociated(ctx: AliasContext, pair: AliasPair): Prom
 }
 
 /**
- * Removes `pair` if, and only if, the primary still lists this alias, and returns once Describe no longer
- * shows it. Decides from Describe rather than from error classes, which Connect does not document here.
+ * Removes `pair` if, and only if, the primary still lists this alias (or `knownAssociated`: this request
+ * associated it), and returns once Describe no longer shows it. Decides from Describe rather than from
+ * error classes, which Connect does not document here.
  */
-export async function removeAssociation(ctx: AliasContext, pair: AliasPair): Promise<void> {
-  const aliases = await aliasesIfExists(ctx, pair);
+export async function removeAssociation(ctx: AliasContext, pair: AliasPair, knownAssociated = false): Promise<boolean> {
+  // Undoing this request's own Associate, Describe may not show it yet: then what we did is what counts.
+  const aliases = knownAssociated ? [pair.aliasId] : await aliasesIfExists(ctx, pair);
   if (aliases === undefined) {
     // Deleting an email address (or the instance) removes its alias relationships with it.
     ctx.log('Email address not found; no alias to remove', { ...pair });
-    return;
+    return false;
   }
   if (!aliases.includes(pair.aliasId)) {
     // Already removed, or the primary now has another alias: a replacement Update made a new association
     // and this is CloudFormation's cleanup Delete of the old physical id, which must leave the new one alone.
     ctx.log('Alias not associated; skipping DisassociateEmailAddressAlias', { ...pair, current: aliases });
-    return;
+    return false;
   }
   ctx.log('Disassociating alias', { ...pair });
   const what = `DisassociateEmailAddressAlias (alias ${pair.aliasId} from email address ${pair.primaryId})`;
@@ -114,7 +122,10 @@ export async function removeAssociation(ctx: AliasContext, pair: AliasPair): Pro
       throw failure(what, error);
     }
     ctx.log('Alias was already gone when disassociating', { ...pair });
-    return;
+    return false;
+  }
+  if (ctx.progress) {
+    ctx.progress.removed = true;
   }
   await pollUntil(
     `alias ${pair.aliasId} to be removed from email address ${pair.primaryId}`,
@@ -125,6 +136,7 @@ export async function removeAssociation(ctx: AliasContext, pair: AliasPair): Pro
     ctx.deadline,
   );
   ctx.log('Alias disassociated', { ...pair });
+  return true;
 }
 
 /** The aliases of the pair's primary address. Any error, including a missing address, fails the request. */

@@ -7,10 +7,12 @@ import type {
 import type { CustomResourceEvent, LambdaContextLike, OnEventResponse } from '../shared/cloudformation';
 import { CLIENT_CONFIG } from '../shared/client-config';
 import { Deadline } from '../shared/deadline';
+import { describeError } from '../shared/errors';
 import { loggerFor } from '../shared/log';
 import { type AliasContext, ensureAssociated, removeAssociation } from './association';
 import { clientToken } from './client-token';
 import {
+  type AliasPair,
   dataOf,
   pairFromPhysicalId,
   parseProperties,
@@ -21,6 +23,8 @@ import {
 
 /** Time kept back from the function's timeout so our own error, not "Task timed out", reaches CloudFormation. */
 const RESERVE_MS = 20_000;
+/** Time kept back during a Create for undoing it if it fails (see undoCreate), at most a quarter. */
+const UNDO_RESERVE_MS = 60_000;
 
 // One client per container: reused across invocations. Region and endpoint come from the environment.
 const connect = new ConnectClient(CLIENT_CONFIG);
@@ -48,8 +52,71 @@ export async function handler(event: CustomResourceEvent, context: LambdaContext
 /** Associates the pair (or finds it already associated by an earlier delivery of this request). */
 async function onCreate(event: CloudFormationCustomResourceCreateEvent, ctx: AliasContext): Promise<OnEventResponse> {
   const pair = parseProperties(event.ResourceProperties);
-  await ensureAssociated(ctx, pair);
+  const progress = { associated: false, removed: false };
+  const work = { ...ctx, progress, deadline: ctx.deadline.earlierBy(Math.min(UNDO_RESERVE_MS, ctx.deadline.remainingMs() / 4)) };
+  try {
+    await ensureAssociated(work, pair);
+  } catch (error) {
+    // A failed Create gets the framework's marker id and the Delete that follows is skipped: an association
+    // this request made must go now, or it outlives the stack.
+    throw progress.associated ? await undoCreate(ctx, pair, error) : error;
+  }
   return { PhysicalResourceId: physicalIdOf(pair), Data: dataOf(pair) };
+}
+
+/**
+ * Replaces the old association with the desired one. If that fails, it puts back what it changed before
+ * reporting: the rollback Update that follows may read a Describe that lags this request's own writes, and
+ * would then take the old association for present when it is not.
+ */
+async function moveAssociation(ctx: AliasContext, old: AliasPair, desired: AliasPair): Promise<void> {
+  const progress = { associated: false, removed: false };
+  const work = { ...ctx, progress, deadline: ctx.deadline.earlierBy(Math.min(UNDO_RESERVE_MS, ctx.deadline.remainingMs() / 4)) };
+  try {
+    await removeAssociation(work, old);
+    await ensureAssociated(work, desired);
+  } catch (error) {
+    throw progress.associated || progress.removed ? await undoUpdate(ctx, old, desired, progress, error) : error;
+  }
+}
+
+/** Puts back what a failed update changed and returns the error to report, saying whether that worked. */
+async function undoUpdate(
+  ctx: AliasContext,
+  old: AliasPair,
+  desired: AliasPair,
+  progress: { associated: boolean; removed: boolean },
+  error: unknown,
+): Promise<Error> {
+  const reason = describeError(error);
+  try {
+    ctx.log('Undoing the failed update', { old, desired, reason });
+    if (progress.associated) {
+      await removeAssociation(ctx, desired, true);
+    }
+    if (progress.removed) {
+      // This request removed it, whatever a lagging Describe still shows.
+      await ensureAssociated(ctx, old, true);
+    }
+    return new Error(`${reason} (the previous association was restored)`);
+  } catch (undoError) {
+    return new Error(`${reason}. Restoring the previous association also failed: ${describeError(undoError)}`);
+  }
+}
+
+/** Removes the association a failed Create made and returns the error to report, saying whether that worked. */
+async function undoCreate(ctx: AliasContext, pair: AliasPair, error: unknown): Promise<Error> {
+  const reason = describeError(error);
+  try {
+    ctx.log('Undoing the failed create', { ...pair, reason });
+    await removeAssociation(ctx, pair, true);
+    return new Error(`${reason} (the association made for this request was removed again)`);
+  } catch (undoError) {
+    return new Error(
+      `${reason}. Removing the association again also failed: ${describeError(undoError)}. ` +
+      'The next deployment of this resource finds it and keeps it; or disassociate it by hand.',
+    );
+  }
 }
 
 /**
@@ -70,10 +137,10 @@ async function onUpdate(event: CloudFormationCustomResourceUpdateEvent, ctx: Ali
   }
   if (old === undefined) {
     ctx.log('Old properties are not a valid pair; nothing to remove');
+    await ensureAssociated(ctx, desired);
   } else {
-    await removeAssociation(ctx, old);
+    await moveAssociation(ctx, old, desired);
   }
-  await ensureAssociated(ctx, desired);
   // A new physical id makes CloudFormation send a Delete for the old one after the stack update succeeds;
   // that Delete finds the old alias gone and leaves the new association alone.
   return { PhysicalResourceId: physicalIdOf(desired), Data: dataOf(desired) };

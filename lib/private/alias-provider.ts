@@ -5,6 +5,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 import type { AliasHandlerOptions } from '../alias-handler-options';
+import { acknowledgeInherentFindings } from './nag-acknowledgements';
 
 /** What distinguishes one kind of alias provider from the other. */
 export interface AliasProviderKind {
@@ -77,6 +78,7 @@ export class AliasProvider extends Construct {
       ...logging,
     });
     const provider = new cr.Provider(this, 'Provider', { onEventHandler: this.handler, ...network, ...logging });
+    acknowledgeInherentFindings(this.handler, provider);
     this.serviceToken = provider.serviceToken;
   }
 

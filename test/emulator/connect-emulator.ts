@@ -19,6 +19,8 @@ export interface ConnectEmulatorOptions {
   /** Only used in ARNs. Default 'us-east-1'. */
   region?: string;
   faults?: FaultPlan;
+  /** How long DescribeEmailAddress and SearchEmailAddresses keep showing an address's old alias after a change. Default 0. */
+  visibilityDelayMs?: number;
 }
 
 /** One primary -> alias link: mail sent to the alias is forwarded to the primary. */
@@ -36,6 +38,8 @@ interface EmailAddressRecord {
   modifiedTimestamp: string;
   /** The id of this address's alias (at most one). */
   alias?: string;
+  /** What reads still show until `until`: Connect's reads may lag its writes (eventual consistency). */
+  lagging?: { readonly alias?: string; readonly until: number };
 }
 
 interface CachedResponse {
@@ -67,6 +71,7 @@ export class ConnectEmulator extends EmulatedEndpoint {
 
   public readonly accountId: string;
   public readonly region: string;
+  private visibilityDelayMs: number;
   private readonly instances = new Map<string, Map<string, EmailAddressRecord>>();
   /** How many calls were answered from the ClientToken cache instead of being applied again. */
   public replays = 0;
@@ -77,6 +82,7 @@ export class ConnectEmulator extends EmulatedEndpoint {
     super(options.faults);
     this.accountId = options.accountId ?? '111111111111';
     this.region = options.region ?? 'us-east-1';
+    this.visibilityDelayMs = options.visibilityDelayMs ?? 0;
   }
 
   /** Adds an instance (no-op if it exists); returns its id, a random UUID if none is given. */
@@ -170,6 +176,7 @@ export class ConnectEmulator extends EmulatedEndpoint {
     if (cached) {
       if (cached.fingerprint !== fingerprint) throw new EmulatorError(409, 'IdempotencyException', 'An entity with the same name already exists.');
       this.replays++;
+      this.replayed = true;
       return cached.output;
     }
     const output = apply();
@@ -201,9 +208,27 @@ export class ConnectEmulator extends EmulatedEndpoint {
     // "You cannot chain email aliases together (alias of an alias)."
     if (alias.alias !== undefined) throw invalidRequest(`Email address ${alias.id} has an alias of its own.`);
     if (primaryOf(addresses, primary.id)) throw invalidRequest(`Email address ${primary.id} is itself an alias.`);
+    this.lag(primary);
     primary.alias = alias.id;
     primary.modifiedTimestamp = new Date().toISOString();
     return {};
+  }
+
+  /** Keeps what reads show now for `visibilityDelayMs` more, before a write changes it. */
+  private lag(address: EmailAddressRecord): void {
+    if (this.visibilityDelayMs > 0) {
+      address.lagging = { alias: this.shownAlias(address), until: Date.now() + this.visibilityDelayMs };
+    }
+  }
+
+  /** The alias that reads show for `address` now. */
+  private shownAlias(address: EmailAddressRecord): string | undefined {
+    return address.lagging && Date.now() < address.lagging.until ? address.lagging.alias : address.alias;
+  }
+
+  /** Sets how long reads lag behind writes from now on. */
+  public setVisibilityDelay(ms: number): void {
+    this.visibilityDelayMs = ms;
   }
 
   private disassociate(input: any): unknown {
@@ -211,6 +236,7 @@ export class ConnectEmulator extends EmulatedEndpoint {
     const primary = this.address(addresses, input.EmailAddressId);
     const alias = this.address(addresses, aliasIdOf(input));
     if (primary.alias !== alias.id) throw notFound('The alias association must currently exist.');
+    this.lag(primary);
     primary.alias = undefined;
     primary.modifiedTimestamp = new Date().toISOString();
     return {};
@@ -225,7 +251,7 @@ export class ConnectEmulator extends EmulatedEndpoint {
       CreateTimestamp: address.createTimestamp,
       ModifiedTimestamp: address.modifiedTimestamp,
       // Only the primary shows the link; an alias's own record does not say it is one.
-      AliasConfigurations: aliasConfigurations(address),
+      AliasConfigurations: aliasConfigurations(this.shownAlias(address)),
       Tags: {},
     };
   }
@@ -245,7 +271,7 @@ export class ConnectEmulator extends EmulatedEndpoint {
         EmailAddressId: a.id,
         EmailAddressArn: this.emailAddressArn(input.InstanceId, a.id),
         EmailAddress: a.emailAddress,
-        AliasConfigurations: aliasConfigurations(a),
+        AliasConfigurations: aliasConfigurations(this.shownAlias(a)),
       })),
       ApproximateTotalCount: addresses.length,
       ...(offset + maxResults < addresses.length ? { NextToken: encodePageToken(offset + maxResults, query) } : {}),
@@ -275,6 +301,6 @@ function primaryOf(addresses: Map<string, EmailAddressRecord>, aliasId: string):
   return [...addresses.values()].find((a) => a.alias === aliasId);
 }
 
-function aliasConfigurations(address: EmailAddressRecord): Array<{ EmailAddressId: string }> {
-  return address.alias !== undefined ? [{ EmailAddressId: address.alias }] : [];
+function aliasConfigurations(alias: string | undefined): Array<{ EmailAddressId: string }> {
+  return alias !== undefined ? [{ EmailAddressId: alias }] : [];
 }

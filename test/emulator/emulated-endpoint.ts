@@ -22,7 +22,7 @@ export type FaultPlan = (call: CallInfo) => Fault | undefined;
 export interface RecordedCall {
   readonly operation: string;
   readonly input: any;
-  /** 'ok' | error name | 'reset' | 'lost' */
+  /** 'ok' | 'replayed' (answered from the ClientToken cache, not applied) | error name | 'reset' | 'lost' */
   readonly outcome: string;
   readonly at: number;
 }
@@ -71,6 +71,8 @@ export abstract class EmulatedEndpoint {
   public endpoint = '';
   public readonly calls: RecordedCall[] = [];
   public faults?: FaultPlan;
+  /** Set by `execute` when it answered from an idempotency-token cache instead of applying the call. */
+  protected replayed = false;
   private server?: http.Server;
   private callCount = 0;
 
@@ -149,8 +151,9 @@ export abstract class EmulatedEndpoint {
     let outcome: string;
     try {
       if (routed.error) throw routed.error;
+      this.replayed = false;
       response = this.successResponse(this.execute(operation, input));
-      outcome = 'ok';
+      outcome = this.replayed ? 'replayed' : 'ok';
     } catch (e) {
       const error = e instanceof EmulatorError ? e : internalFailure(e);
       response = this.errorResponse(error);

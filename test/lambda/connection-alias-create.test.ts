@@ -32,10 +32,12 @@ import {
   TEN_MINUTES,
   UNDO_RESERVE_MS,
   alias,
+  backoffGivesUpAfter,
   callLog,
   contextWith,
   createEvent,
   created,
+  deadlinesFor,
   elapsedMs,
   givenDescribe,
   givenDescribeFrom,
@@ -447,7 +449,7 @@ describe('searching by connection string', () => {
 describe('a Create that fails after making the alias is undone', () => {
   test('a permanent AssociateConnectionAlias error unshares and deletes the new alias, and says so', async () => {
     // GIVEN the directory does not exist
-    givenDescribe(ALIAS_ID, alias('CREATED'), alias('CREATED'), alias('CREATED'), alias('CREATED'), alias('CREATED'), alias('DELETING'), GONE);
+    givenDescribe(ALIAS_ID, ...Array(6).fill(alias('CREATED')), alias('DELETING'), GONE);
     givenTags(ALIAS_ID, ourTags());
     givenSharedWith(ALIAS_ID, [], [SHARED_ACCOUNT]);
     ws.on(AssociateConnectionAliasCommand).rejects(
@@ -475,6 +477,7 @@ describe('a Create that fails after making the alias is undone', () => {
       `Describe ${ALIAS_ID}`,
       `DescribePermissions ${ALIAS_ID}`,
       `Unshare ${ALIAS_ID} ${SHARED_ACCOUNT}`,
+      `Describe ${ALIAS_ID}`,
       `Delete ${ALIAS_ID}`,
       `Describe ${ALIAS_ID}`,
       `Describe ${ALIAS_ID}`,
@@ -567,15 +570,19 @@ describe('a Create that fails after making the alias is undone', () => {
   });
 
   test('with almost no time left it gives up at once, naming what it waited for', async () => {
-    // GIVEN the Lambda has only just over the answer reserve left
+    // GIVEN the Lambda has only half a second left: 450 ms until the answer reserve (10 %), less than one
+    // backoff step (500 ms), and 337.5 ms of it for the work (the undo reserve is a quarter)
     givenDescribe(ALIAS_ID, alias('CREATING'));
 
     // WHEN
-    const result = handler(createEvent(), contextWith(ANSWER_RESERVE_MS + 400));
+    const result = handler(createEvent(), contextWith(500));
 
     // THEN
     await expect(result).rejects.toThrow(
-      new RegExp(`^Timed out after 0s waiting for connection alias ${ALIAS_ID} to reach state CREATED \\(last seen: CREATING\\)\\. Deleting`),
+      new RegExp(
+        `^Timed out after 0s waiting for connection alias ${ALIAS_ID} to reach state CREATED \\(last seen: CREATING\\)\\. Deleting ` +
+        `connection alias ${ALIAS_ID} again also failed: Timed out after 0s waiting`,
+      ),
     );
     expect(sleep).not.toHaveBeenCalled();
   });
@@ -607,7 +614,7 @@ describe('a Create that fails after making the alias is undone', () => {
     // GIVEN
     givenSearch({ aliases: [alias('CREATED')] });
     givenTags(ALIAS_ID, ourTags());
-    givenDescribe(ALIAS_ID, alias('CREATED'), alias('CREATED'), alias('CREATED'), alias('CREATED'), alias('CREATED'), GONE);
+    givenDescribe(ALIAS_ID, ...Array(6).fill(alias('CREATED')), GONE);
     ws.on(AssociateConnectionAliasCommand).rejects(new AccessDeniedException({ message: 'Not authorized', $metadata: {} }));
 
     // WHEN
@@ -683,14 +690,19 @@ describe('settling and permanent errors during a Create', () => {
     expect(result.PhysicalResourceId).toBe(ALIAS_ID);
   });
 
-  test.each([
+  test.each<{ name: string; error: Error; check: string[] }>([
     new AccessDeniedException({ message: 'User is not authorized to perform workspaces:AssociateConnectionAlias', $metadata: {} }),
     new InvalidParameterValuesException({ message: 'The directory id is not valid', $metadata: {} }),
     new OperationNotSupportedException({ message: 'Cross-Region redirection is not supported here', $metadata: {} }),
     new ResourceAssociatedException({ message: 'The connection alias is already associated', $metadata: {} }),
-  ])('a permanent $name from AssociateConnectionAlias fails at once with the service message', async (error) => {
+  ].map((error) => ({
+    name: error.name,
+    error,
+    // only a ResourceAssociatedException is checked against a fresh Describe (our own association with DIRECTORY would be success)
+    check: error.name === 'ResourceAssociatedException' ? [`Describe ${ALIAS_ID}`] : [],
+  })))('a permanent $name from AssociateConnectionAlias fails at once with the service message', async ({ error, check }) => {
     // GIVEN
-    givenDescribe(ALIAS_ID, alias('CREATED'), alias('CREATED'), alias('CREATED'), alias('CREATED'), alias('CREATED'), GONE);
+    givenDescribe(ALIAS_ID, ...Array(6 + check.length).fill(alias('CREATED')), GONE);
     givenTags(ALIAS_ID, ourTags());
     ws.on(AssociateConnectionAliasCommand).rejects(error);
 
@@ -700,6 +712,17 @@ describe('settling and permanent errors during a Create', () => {
     // THEN
     await expect(result).rejects.toThrow(`${error.name}: ${error.message} (connection alias ${ALIAS_ID}, made for this request, was deleted again)`);
     expect(ws).toHaveReceivedCommandTimes(AssociateConnectionAliasCommand, 1);
+    expect(callLog().slice(callLog().indexOf(`Associate ${ALIAS_ID} ${DIRECTORY}`))).toEqual([
+      `Associate ${ALIAS_ID} ${DIRECTORY}`,
+      ...check,
+      `Describe ${ALIAS_ID}`,
+      `Describe ${ALIAS_ID}`,
+      `Describe ${ALIAS_ID}`,
+      `DescribePermissions ${ALIAS_ID}`,
+      `Describe ${ALIAS_ID}`,
+      `Delete ${ALIAS_ID}`,
+      `Describe ${ALIAS_ID}`,
+    ]);
     expect(sleep).not.toHaveBeenCalled();
   });
 
@@ -766,4 +789,136 @@ describe('validation of ResourceProperties', () => {
     expect(ws).toHaveReceivedCommandWith(AssociateConnectionAliasCommand, { AliasId: ALIAS_ID, ResourceId: 'wsd-abc123xyz' });
     expect(result.PhysicalResourceId).toBe(ALIAS_ID);
   });
+});
+
+describe('AssociateConnectionAlias refused with ResourceAssociatedException during a Create', () => {
+  test('is success when a fresh Describe shows our association with the same directory: it is waited for and its identifier returned', async () => {
+    // GIVEN the first attempt associated the alias but its response was lost, and the SDK's retry is refused
+    givenDescribe(
+      ALIAS_ID,
+      alias('CREATED'),
+      alias('CREATED'),
+      created(DIRECTORY, 'PENDING_ASSOCIATION', null),
+      created(DIRECTORY, 'PENDING_ASSOCIATION', null),
+      created(DIRECTORY, 'ASSOCIATED_WITH_OWNER_ACCOUNT', CONNECTION_IDENTIFIER),
+    );
+    givenTags(ALIAS_ID, ourTags());
+    ws.on(AssociateConnectionAliasCommand).rejects(
+      new ResourceAssociatedException({ message: 'The connection alias is already associated', $metadata: {} }),
+    );
+
+    // WHEN
+    const result = await handler(createEvent(props({ DirectoryId: DIRECTORY })), contextWith());
+
+    // THEN
+    expect(ws).toHaveReceivedCommandTimes(AssociateConnectionAliasCommand, 1);
+    expect(ws).not.toHaveReceivedCommand(DisassociateConnectionAliasCommand);
+    expect(ws).not.toHaveReceivedCommand(DeleteConnectionAliasCommand);
+    expect(callLog()).toEqual([
+      'Search',
+      `Create ${CONNECTION_STRING}`,
+      `Describe ${ALIAS_ID}`,
+      `DescribeTags ${ALIAS_ID}`,
+      `DescribePermissions ${ALIAS_ID}`,
+      `Describe ${ALIAS_ID}`,
+      `Associate ${ALIAS_ID} ${DIRECTORY}`,
+      `Describe ${ALIAS_ID}`, // the check: our association with DIRECTORY, PENDING_ASSOCIATION
+      `Describe ${ALIAS_ID}`,
+      `Describe ${ALIAS_ID}`,
+    ]);
+    expect(jest.mocked(sleep).mock.calls).toEqual([[500]]);
+    expect(result).toEqual({
+      PhysicalResourceId: ALIAS_ID,
+      Data: { AliasId: ALIAS_ID, ConnectionString: CONNECTION_STRING, ConnectionIdentifier: CONNECTION_IDENTIFIER },
+    });
+  });
+});
+
+describe('the Create deadlines scale with the function timeout', () => {
+  test.each([
+    // answer reserve min(20 s, 10 %); undo reserve min(120 s, 25 % of what is left until the answer deadline)
+    [900_000, 880_000, 760_000],
+    [TEN_MINUTES, 580_000, 460_000],
+    [60_000, 54_000, 40_500],
+    [20_400, 18_360, 13_770],
+  ])('with %i ms left the model gives an answer deadline of %i ms and a work deadline of %i ms', (contextMs, answerBy, workBy) => {
+    expect(deadlinesFor(contextMs)).toEqual({ answerBy, workBy });
+  });
+
+  test.each([900_000, TEN_MINUTES, 60_000, 20_400])(
+    'with %i ms left an association that never establishes is given up at the work deadline and undone at once',
+    async (contextMs) => {
+      // GIVEN the association stays PENDING_ASSOCIATION until it is disassociated
+      let state: DescribeAnswer = alias('CREATED');
+      let disassociatedAt = -1;
+      givenDescribeFrom(ALIAS_ID, () => state);
+      givenTags(ALIAS_ID, ourTags());
+      ws.on(AssociateConnectionAliasCommand).callsFake(async () => {
+        state = created(DIRECTORY, 'PENDING_ASSOCIATION', null);
+        return {};
+      });
+      ws.on(DisassociateConnectionAliasCommand).callsFake(async () => {
+        disassociatedAt = elapsedMs();
+        state = created(DIRECTORY, 'NOT_ASSOCIATED', null);
+        return {};
+      });
+      ws.on(DeleteConnectionAliasCommand).callsFake(async () => {
+        state = GONE;
+        return {};
+      });
+
+      // WHEN
+      const result = handler(createEvent(props({ DirectoryId: DIRECTORY })), contextWith(contextMs));
+
+      // THEN the wait (which started at 0) stopped when the next backoff step no longer fitted before the work deadline
+      const { workBy } = deadlinesFor(contextMs);
+      const waited = backoffGivesUpAfter(workBy);
+      await expect(result).rejects.toThrow(
+        `Timed out after ${Math.round(waited / 1000)}s waiting for connection alias ${ALIAS_ID} to be associated with directory ` +
+        `${DIRECTORY} (last seen: PENDING_ASSOCIATION) (connection alias ${ALIAS_ID}, made for this request, was deleted again)`,
+      );
+      expect(disassociatedAt).toBeCloseTo(waited, 3);
+      expect(disassociatedAt).toBeLessThanOrEqual(workBy);
+      expect(elapsedMs()).toBeCloseTo(waited, 3);
+      expect(mutations()).toEqual([`Create ${CONNECTION_STRING}`, `Associate ${ALIAS_ID} ${DIRECTORY}`, `Disassociate ${ALIAS_ID}`, `Delete ${ALIAS_ID}`]);
+    },
+  );
+
+  test('with 60 s left the work stops by 40.5 s (60 - 6 - min(120, 54/4)), after about 37 s of waiting', async () => {
+    // GIVEN
+    givenDescribe(ALIAS_ID, alias('CREATING'));
+
+    // WHEN
+    const result = handler(createEvent(), contextWith(60_000));
+
+    // THEN (500 + 800 + 1280 + 2048 + 3276.8 + 5242.88 + 3 x 8000 ms; a fourth 8 s step would pass 40.5 s)
+    await expect(result).rejects.toThrow(
+      new RegExp(`^Timed out after 37s waiting for connection alias ${ALIAS_ID} to reach state CREATED \\(last seen: CREATING\\)\\. Deleting`),
+    );
+    expect(backoffGivesUpAfter(40_500)).toBeCloseTo(37_147.68, 3);
+  });
+
+  test.each([900_000, TEN_MINUTES, 60_000, 20_400])(
+    'with %i ms left an alias that never leaves CREATING is waited for until the work deadline, and again until the answer deadline',
+    async (contextMs) => {
+      // GIVEN
+      givenDescribe(ALIAS_ID, alias('CREATING'));
+
+      // WHEN
+      const result = handler(createEvent(), contextWith(contextMs));
+
+      // THEN the work wait ends by the work deadline, the undo's wait by the answer deadline
+      const { answerBy, workBy } = deadlinesFor(contextMs);
+      const work = backoffGivesUpAfter(workBy);
+      const undo = backoffGivesUpAfter(answerBy - work);
+      const waiting = `waiting for connection alias ${ALIAS_ID} to reach state CREATED (last seen: CREATING)`;
+      await expect(result).rejects.toThrow(
+        `Timed out after ${Math.round(work / 1000)}s ${waiting}. Deleting connection alias ${ALIAS_ID} again also failed: ` +
+        `Timed out after ${Math.round(undo / 1000)}s ${waiting}. It keeps its '${OWNER_TAG_KEY}' tag`,
+      );
+      expect(elapsedMs()).toBeCloseTo(work + undo, 3);
+      expect(elapsedMs()).toBeLessThanOrEqual(answerBy);
+      expect(ws).not.toHaveReceivedCommand(DeleteConnectionAliasCommand);
+    },
+  );
 });

@@ -17,9 +17,11 @@ import {
   SHARED_ACCOUNT,
   TEN_MINUTES,
   alias,
+  backoffGivesUpAfter,
   callLog,
   contextWith,
   created,
+  deadlinesFor,
   deleteEvent,
   elapsedMs,
   givenDescribe,
@@ -72,7 +74,9 @@ describe('Delete', () => {
       created(DIRECTORY),
       created(DIRECTORY),
       created(DIRECTORY),
+      created(DIRECTORY),
       created(DIRECTORY, 'PENDING_DISASSOCIATION'),
+      alias('CREATED'),
       alias('CREATED'),
       alias('DELETING'),
       GONE,
@@ -82,8 +86,9 @@ describe('Delete', () => {
     // WHEN
     const result = await handler(deleteEvent(ALIAS_ID, props({ DirectoryId: DIRECTORY, SharedAccountId: SHARED_ACCOUNT })), contextWith());
 
-    // THEN
+    // THEN Disassociate and Delete each come right after a look that shows there is something to remove
     expect(callLog()).toEqual([
+      DESCRIBE,
       DESCRIBE,
       DESCRIBE,
       DESCRIBE,
@@ -92,6 +97,7 @@ describe('Delete', () => {
       DESCRIBE,
       `DescribePermissions ${ALIAS_ID}`,
       `Unshare ${ALIAS_ID} ${SHARED_ACCOUNT}`,
+      DESCRIBE,
       `Delete ${ALIAS_ID}`,
       DESCRIBE,
       DESCRIBE,
@@ -108,13 +114,15 @@ describe('Delete', () => {
 
   test('a lingering NOT_ASSOCIATED entry needs no Disassociate', async () => {
     // GIVEN
-    givenDescribe(ALIAS_ID, created(DIRECTORY, 'NOT_ASSOCIATED', null), created(DIRECTORY, 'NOT_ASSOCIATED', null), created(DIRECTORY, 'NOT_ASSOCIATED', null), GONE);
+    const lingering = created(DIRECTORY, 'NOT_ASSOCIATED', null);
+    givenDescribe(ALIAS_ID, lingering, lingering, lingering, lingering, GONE);
 
     // WHEN
     await handler(deleteEvent(), contextWith());
 
     // THEN
     expect(mutations()).toEqual([`Delete ${ALIAS_ID}`]);
+    expect(callLog()).toEqual([DESCRIBE, DESCRIBE, DESCRIBE, `DescribePermissions ${ALIAS_ID}`, DESCRIBE, `Delete ${ALIAS_ID}`, DESCRIBE]);
   });
 
   test('an alias already DELETING is only waited for', async () => {
@@ -131,13 +139,13 @@ describe('Delete', () => {
 
   test('an alias still CREATING is waited for until CREATED, then deleted', async () => {
     // GIVEN
-    givenDescribe(ALIAS_ID, alias('CREATING'), alias('CREATING'), alias('CREATED'), alias('CREATED'), GONE);
+    givenDescribe(ALIAS_ID, alias('CREATING'), alias('CREATING'), alias('CREATED'), alias('CREATED'), alias('CREATED'), GONE);
 
     // WHEN
     await handler(deleteEvent(), contextWith());
 
-    // THEN the Delete comes only after Describe showed CREATED (the third Describe)
-    expect(callLog()).toEqual([DESCRIBE, DESCRIBE, DESCRIBE, DESCRIBE, `DescribePermissions ${ALIAS_ID}`, `Delete ${ALIAS_ID}`, DESCRIBE]);
+    // THEN the Delete comes only after Describe showed CREATED (the third Describe), and right after a last look
+    expect(callLog()).toEqual([DESCRIBE, DESCRIBE, DESCRIBE, DESCRIBE, `DescribePermissions ${ALIAS_ID}`, DESCRIBE, `Delete ${ALIAS_ID}`, DESCRIBE]);
     expect(sleep).toHaveBeenCalledTimes(1);
   });
 
@@ -192,14 +200,15 @@ describe('Delete', () => {
 describe('settling and permanent errors during a Delete', () => {
   test('DeleteConnectionAlias answering InvalidResourceStateException is retried with backoff until it succeeds', async () => {
     // GIVEN
-    givenDescribe(ALIAS_ID, alias('CREATED'), alias('CREATED'), alias('CREATED'), GONE);
+    givenDescribe(ALIAS_ID, ...Array(6).fill(alias('CREATED')), GONE);
     ws.on(DeleteConnectionAliasCommand).rejectsOnce(settling()).rejectsOnce(settling()).resolves({});
 
     // WHEN
     const result = await handler(deleteEvent(), contextWith());
 
-    // THEN
+    // THEN every attempt looks first, sees the alias still CREATED, and deletes
     expect(ws).toHaveReceivedCommandTimes(DeleteConnectionAliasCommand, 3);
+    expect(callLog().slice(4)).toEqual([DESCRIBE, `Delete ${ALIAS_ID}`, DESCRIBE, `Delete ${ALIAS_ID}`, DESCRIBE, `Delete ${ALIAS_ID}`, DESCRIBE]);
     expect(jest.mocked(sleep).mock.calls).toEqual([[500], [800]]);
     expect(result).toEqual({ PhysicalResourceId: ALIAS_ID });
   });
@@ -207,19 +216,20 @@ describe('settling and permanent errors during a Delete', () => {
   test('a Disassociate refused while a pending association settles is retried, then the alias is deleted', async () => {
     // GIVEN
     const pending = created(DIRECTORY, 'PENDING_ASSOCIATION', null);
-    givenDescribe(ALIAS_ID, pending, pending, pending, alias('CREATED'), GONE);
+    givenDescribe(ALIAS_ID, pending, pending, pending, pending, pending, alias('CREATED'), alias('CREATED'), GONE);
     ws.on(DisassociateConnectionAliasCommand).rejectsOnce(settling()).resolves({});
 
     // WHEN
     await handler(deleteEvent(), contextWith());
 
-    // THEN
+    // THEN each attempt looks first and still sees the (pending) association
     expect(mutations()).toEqual([`Disassociate ${ALIAS_ID}`, `Disassociate ${ALIAS_ID}`, `Delete ${ALIAS_ID}`]);
+    expect(callLog().slice(3, 8)).toEqual([DESCRIBE, `Disassociate ${ALIAS_ID}`, DESCRIBE, `Disassociate ${ALIAS_ID}`, DESCRIBE]);
   });
 
   test('DeleteConnectionAlias answering ResourceNotFoundException (gone meanwhile) is success', async () => {
     // GIVEN
-    givenDescribe(ALIAS_ID, alias('CREATED'), alias('CREATED'), alias('CREATED'), GONE);
+    givenDescribe(ALIAS_ID, alias('CREATED'), alias('CREATED'), alias('CREATED'), alias('CREATED'), GONE);
     ws.on(DeleteConnectionAliasCommand).rejects(new ResourceNotFoundException({ message: 'not found', $metadata: {} }));
 
     // WHEN
@@ -293,5 +303,142 @@ describe('settling and permanent errors during a Delete', () => {
     // THEN
     await expect(result).rejects.toThrow('AccessDeniedException: Not authorized to describe');
     expect(mutations()).toEqual([]);
+  });
+});
+
+describe('a disassociation or deletion already under way (a lost response, a redelivered Delete)', () => {
+  const DISASSOCIATE = `Disassociate ${ALIAS_ID}`;
+  const DELETE = `Delete ${ALIAS_ID}`;
+  const PERMISSIONS = `DescribePermissions ${ALIAS_ID}`;
+
+  test('an association already PENDING_DISASSOCIATION gets no DisassociateConnectionAlias: it is waited out, then the alias is deleted', async () => {
+    // GIVEN an earlier delivery of this Delete got as far as disassociating
+    const disassociating = created(DIRECTORY, 'PENDING_DISASSOCIATION');
+    givenDescribe(ALIAS_ID, ...Array(5).fill(disassociating), alias('CREATED'), alias('CREATED'), GONE);
+
+    // WHEN
+    const result = await handler(deleteEvent(), contextWith());
+
+    // THEN it looked, saw the disassociation under way, and only polled until the association was gone
+    expect(ws).not.toHaveReceivedCommand(DisassociateConnectionAliasCommand);
+    expect(callLog()).toEqual([DESCRIBE, DESCRIBE, DESCRIBE, DESCRIBE, DESCRIBE, DESCRIBE, PERMISSIONS, DESCRIBE, DELETE, DESCRIBE]);
+    expect(jest.mocked(sleep).mock.calls).toEqual([[500]]);
+    expect(result).toEqual({ PhysicalResourceId: ALIAS_ID });
+  });
+
+  test('a Disassociate whose first attempt went through is not sent again when its retry is refused', async () => {
+    // GIVEN the disassociation started, but the answer was an InvalidResourceStateException (the SDK's retry
+    // of a call whose response was lost); Describe then shows it under way
+    givenDescribe(
+      ALIAS_ID,
+      ...Array(4).fill(created(DIRECTORY)),
+      created(DIRECTORY, 'PENDING_DISASSOCIATION'),
+      created(DIRECTORY, 'PENDING_DISASSOCIATION'),
+      alias('CREATED'),
+      alias('CREATED'),
+      GONE,
+    );
+    ws.on(DisassociateConnectionAliasCommand).rejectsOnce(settling()).resolves({});
+
+    // WHEN
+    const result = await handler(deleteEvent(), contextWith());
+
+    // THEN
+    expect(ws).toHaveReceivedCommandTimes(DisassociateConnectionAliasCommand, 1);
+    expect(callLog()).toEqual([
+      DESCRIBE,
+      DESCRIBE,
+      DESCRIBE,
+      DESCRIBE,
+      DISASSOCIATE,
+      DESCRIBE, // the retry looks first: PENDING_DISASSOCIATION, so no second call
+      DESCRIBE, // waiting: still PENDING_DISASSOCIATION
+      DESCRIBE, // gone
+      PERMISSIONS,
+      DESCRIBE,
+      DELETE,
+      DESCRIBE,
+    ]);
+    expect(jest.mocked(sleep).mock.calls).toEqual([[500], [500]]);
+    expect(result).toEqual({ PhysicalResourceId: ALIAS_ID });
+  });
+
+  test('an association that is already gone when Disassociate would be sent gets no call', async () => {
+    // GIVEN the association disappears between the handler's first look and the Disassociate
+    givenDescribe(ALIAS_ID, created(DIRECTORY), created(DIRECTORY), created(DIRECTORY), alias('CREATED'), alias('CREATED'), alias('CREATED'), GONE);
+
+    // WHEN
+    await handler(deleteEvent(), contextWith());
+
+    // THEN
+    expect(mutations()).toEqual([DELETE]);
+    expect(callLog()).toEqual([DESCRIBE, DESCRIBE, DESCRIBE, DESCRIBE, DESCRIBE, PERMISSIONS, DESCRIBE, DELETE, DESCRIBE]);
+  });
+
+  test('an alias that is DELETING by the time DeleteConnectionAlias would be sent gets no call and is waited for', async () => {
+    // GIVEN another delivery of this Delete deleted it meanwhile
+    givenDescribe(ALIAS_ID, alias('CREATED'), alias('CREATED'), alias('CREATED'), alias('DELETING'), alias('DELETING'), GONE);
+
+    // WHEN
+    const result = await handler(deleteEvent(), contextWith());
+
+    // THEN
+    expect(ws).not.toHaveReceivedCommand(DeleteConnectionAliasCommand);
+    expect(callLog()).toEqual([DESCRIBE, DESCRIBE, DESCRIBE, PERMISSIONS, DESCRIBE, DESCRIBE, DESCRIBE]);
+    expect(jest.mocked(sleep).mock.calls).toEqual([[500]]);
+    expect(result).toEqual({ PhysicalResourceId: ALIAS_ID });
+  });
+
+  test('an alias that is gone by the time DeleteConnectionAlias would be sent gets no call', async () => {
+    // GIVEN
+    givenDescribe(ALIAS_ID, alias('CREATED'), alias('CREATED'), alias('CREATED'), GONE);
+
+    // WHEN
+    const result = await handler(deleteEvent(), contextWith());
+
+    // THEN
+    expect(ws).not.toHaveReceivedCommand(DeleteConnectionAliasCommand);
+    expect(callLog()).toEqual([DESCRIBE, DESCRIBE, DESCRIBE, PERMISSIONS, DESCRIBE, DESCRIBE]);
+    expect(result).toEqual({ PhysicalResourceId: ALIAS_ID });
+  });
+
+  test('a DeleteConnectionAlias whose first attempt went through is not sent again when its retry is refused', async () => {
+    // GIVEN the delete started, but the answer was an InvalidResourceStateException; Describe then shows DELETING
+    givenDescribe(ALIAS_ID, ...Array(4).fill(alias('CREATED')), alias('DELETING'), alias('DELETING'), GONE);
+    ws.on(DeleteConnectionAliasCommand).rejectsOnce(settling()).resolves({});
+
+    // WHEN
+    const result = await handler(deleteEvent(), contextWith());
+
+    // THEN
+    expect(ws).toHaveReceivedCommandTimes(DeleteConnectionAliasCommand, 1);
+    expect(callLog()).toEqual([DESCRIBE, DESCRIBE, DESCRIBE, PERMISSIONS, DESCRIBE, DELETE, DESCRIBE, DESCRIBE, DESCRIBE]);
+    expect(jest.mocked(sleep).mock.calls).toEqual([[500], [500]]);
+    expect(result).toEqual({ PhysicalResourceId: ALIAS_ID });
+  });
+});
+
+describe('the Delete deadline scales with the function timeout', () => {
+  test.each([
+    // [context, when the handler must answer]: it keeps min(20 s, 10 % of the context) back
+    [900_000, 880_000],
+    [TEN_MINUTES, 580_000],
+    [60_000, 54_000],
+    [20_000, 18_000],
+  ])('with %i ms left it waits for the deletion until %i ms, then fails naming what it waited for', async (contextMs, answerBy) => {
+    // GIVEN
+    givenDescribe(ALIAS_ID, alias('DELETING'));
+    expect(deadlinesFor(contextMs).answerBy).toBe(answerBy);
+
+    // WHEN
+    const result = handler(deleteEvent(), contextWith(contextMs));
+
+    // THEN it stopped when the next backoff step no longer fitted before the answer deadline
+    const waited = backoffGivesUpAfter(answerBy);
+    await expect(result).rejects.toThrow(
+      `Timed out after ${Math.round(waited / 1000)}s waiting for connection alias ${ALIAS_ID} to be deleted (last seen: DELETING)`,
+    );
+    expect(elapsedMs()).toBeCloseTo(waited, 3);
+    expect(elapsedMs()).toBeLessThanOrEqual(answerBy);
   });
 });

@@ -47,6 +47,7 @@ import {
   ws,
 } from './workspaces-fixtures';
 import { handler } from '../../lambda/connection-alias';
+import { sleep } from '../../lambda/shared/sleep';
 
 // Waits must not sleep: the fixtures make the mocked sleep advance a virtual clock instead.
 jest.mock('../../lambda/shared/sleep', () => ({ sleep: jest.fn(async () => undefined) }));
@@ -162,6 +163,7 @@ describe('Update of the directory, in place', () => {
       created(DIRECTORY),
       created(DIRECTORY),
       created(DIRECTORY),
+      created(DIRECTORY),
       created(DIRECTORY, 'PENDING_DISASSOCIATION'),
       created(DIRECTORY, 'NOT_ASSOCIATED', null),
       created(OTHER_DIRECTORY, 'PENDING_ASSOCIATION', null),
@@ -183,6 +185,7 @@ describe('Update of the directory, in place', () => {
       `DescribeTags ${ALIAS_ID}`,
       `DescribePermissions ${ALIAS_ID}`,
       `Describe ${ALIAS_ID}`,
+      `Describe ${ALIAS_ID}`,
       `Disassociate ${ALIAS_ID}`,
       `Describe ${ALIAS_ID}`,
       `Describe ${ALIAS_ID}`,
@@ -198,7 +201,15 @@ describe('Update of the directory, in place', () => {
 
   test('removing the directory disassociates, waits until the association is gone, and returns an empty identifier', async () => {
     // GIVEN the association entry disappears once disassociated
-    givenDescribe(ALIAS_ID, created(DIRECTORY), created(DIRECTORY), created(DIRECTORY), created(DIRECTORY, 'PENDING_DISASSOCIATION'), alias('CREATED'));
+    givenDescribe(
+      ALIAS_ID,
+      created(DIRECTORY),
+      created(DIRECTORY),
+      created(DIRECTORY),
+      created(DIRECTORY),
+      created(DIRECTORY, 'PENDING_DISASSOCIATION'),
+      alias('CREATED'),
+    );
     givenTags(ALIAS_ID, ourTags());
 
     // WHEN
@@ -206,21 +217,28 @@ describe('Update of the directory, in place', () => {
 
     // THEN
     expect(mutations()).toEqual([`Disassociate ${ALIAS_ID}`]);
-    expect(callLog().slice(-3)).toEqual([`Disassociate ${ALIAS_ID}`, `Describe ${ALIAS_ID}`, `Describe ${ALIAS_ID}`]);
+    expect(callLog().slice(-4)).toEqual([`Describe ${ALIAS_ID}`, `Disassociate ${ALIAS_ID}`, `Describe ${ALIAS_ID}`, `Describe ${ALIAS_ID}`]);
     expect(result.Data).toEqual({ AliasId: ALIAS_ID, ConnectionString: CONNECTION_STRING, ConnectionIdentifier: '' });
   });
 
   test('a Disassociate refused while the association settles is retried', async () => {
     // GIVEN
-    givenDescribe(ALIAS_ID, created(DIRECTORY), created(DIRECTORY), created(DIRECTORY), alias('CREATED'));
+    givenDescribe(ALIAS_ID, ...Array(5).fill(created(DIRECTORY)), alias('CREATED'));
     givenTags(ALIAS_ID, ourTags());
     ws.on(DisassociateConnectionAliasCommand).rejectsOnce(settling()).resolves({});
 
     // WHEN
     await handler(updateEvent(props(), props({ DirectoryId: DIRECTORY })), contextWith());
 
-    // THEN
+    // THEN each attempt looks first and still sees the association
     expect(ws).toHaveReceivedCommandTimes(DisassociateConnectionAliasCommand, 2);
+    expect(callLog().slice(-5)).toEqual([
+      `Describe ${ALIAS_ID}`,
+      `Disassociate ${ALIAS_ID}`,
+      `Describe ${ALIAS_ID}`,
+      `Disassociate ${ALIAS_ID}`,
+      `Describe ${ALIAS_ID}`,
+    ]);
   });
 
   test('an association made by the shared account blocks associating with a directory, with a clear message', async () => {
@@ -423,7 +441,7 @@ describe('Update that needs a new alias', () => {
     // GIVEN
     givenDescribe(ALIAS_ID, alias('CREATED'));
     ws.on(CreateConnectionAliasCommand).resolves({ AliasId: NEW_ALIAS_ID });
-    givenDescribe(NEW_ALIAS_ID, newAlias('CREATED'), newAlias('CREATED'), newAlias('CREATED'), newAlias('CREATED'), newAlias('CREATED'), GONE);
+    givenDescribe(NEW_ALIAS_ID, ...Array(6).fill(newAlias('CREATED')), GONE);
     givenTags(NEW_ALIAS_ID, ourTags());
     ws.on(AssociateConnectionAliasCommand).rejects(
       new ResourceNotFoundException({ message: `The directory ${DIRECTORY} could not be found`, $metadata: {} }),
@@ -531,5 +549,120 @@ describe('validation on Update', () => {
     // THEN
     await expect(result).rejects.toThrow(`Invalid resource properties: ${problem}`);
     expect(ws).not.toHaveReceivedAnyCommand();
+  });
+});
+
+describe('Update meeting a disassociation already under way', () => {
+  const DESCRIBE = `Describe ${ALIAS_ID}`;
+
+  test('removing the directory while its disassociation is already under way sends no Disassociate and waits until it is gone', async () => {
+    // GIVEN an earlier delivery of this Update got as far as disassociating
+    const disassociating = created(DIRECTORY, 'PENDING_DISASSOCIATION');
+    givenDescribe(ALIAS_ID, ...Array(5).fill(disassociating), alias('CREATED'));
+    givenTags(ALIAS_ID, ourTags());
+
+    // WHEN
+    const result = await handler(updateEvent(props(), props({ DirectoryId: DIRECTORY })), contextWith());
+
+    // THEN
+    expect(ws).not.toHaveReceivedCommand(DisassociateConnectionAliasCommand);
+    expect(callLog()).toEqual([
+      DESCRIBE,
+      DESCRIBE,
+      `DescribeTags ${ALIAS_ID}`,
+      `DescribePermissions ${ALIAS_ID}`,
+      DESCRIBE, // reconcile: the association is PENDING_DISASSOCIATION
+      DESCRIBE, // disassociate looks first: still under way, no call
+      DESCRIBE, // waiting: still PENDING_DISASSOCIATION
+      DESCRIBE, // gone
+    ]);
+    expect(jest.mocked(sleep).mock.calls).toEqual([[500]]);
+    expect(result.Data).toEqual({ AliasId: ALIAS_ID, ConnectionString: CONNECTION_STRING, ConnectionIdentifier: '' });
+  });
+
+  test('a rollback to a directory whose association is PENDING_DISASSOCIATION waits for it to go, associates again, and waits until established', async () => {
+    // GIVEN the failed Update (to OTHER_DIRECTORY) had started disassociating DIRECTORY; the rollback wants DIRECTORY back
+    const disassociating = created(DIRECTORY, 'PENDING_DISASSOCIATION');
+    givenDescribe(
+      ALIAS_ID,
+      ...Array(5).fill(disassociating),
+      alias('CREATED'),
+      created(DIRECTORY, 'PENDING_ASSOCIATION', null),
+      created(DIRECTORY, 'ASSOCIATED_WITH_OWNER_ACCOUNT', OTHER_CONNECTION_IDENTIFIER),
+    );
+    givenTags(ALIAS_ID, ourTags());
+
+    // WHEN
+    const result = await handler(
+      updateEvent(props({ DirectoryId: DIRECTORY }), props({ DirectoryId: OTHER_DIRECTORY }), ALIAS_ID, 'req-rollback'),
+      contextWith(),
+    );
+
+    // THEN it did not take the disassociating entry for one that is becoming associated
+    expect(ws).not.toHaveReceivedCommand(DisassociateConnectionAliasCommand);
+    expect(ws).toHaveReceivedCommandTimes(AssociateConnectionAliasCommand, 1);
+    expect(ws).toHaveReceivedCommandWith(AssociateConnectionAliasCommand, { AliasId: ALIAS_ID, ResourceId: DIRECTORY });
+    expect(callLog()).toEqual([
+      DESCRIBE,
+      DESCRIBE,
+      `DescribeTags ${ALIAS_ID}`,
+      `DescribePermissions ${ALIAS_ID}`,
+      DESCRIBE, // reconcile: DIRECTORY, but PENDING_DISASSOCIATION
+      DESCRIBE, // disassociate looks first: under way, no call
+      DESCRIBE, // waiting: still PENDING_DISASSOCIATION
+      DESCRIBE, // gone
+      `Associate ${ALIAS_ID} ${DIRECTORY}`,
+      DESCRIBE, // PENDING_ASSOCIATION
+      DESCRIBE, // ASSOCIATED_WITH_OWNER_ACCOUNT
+    ]);
+    expect(jest.mocked(sleep).mock.calls).toEqual([[500], [500]]);
+    expect(result).toEqual({
+      PhysicalResourceId: ALIAS_ID,
+      Data: { AliasId: ALIAS_ID, ConnectionString: CONNECTION_STRING, ConnectionIdentifier: OTHER_CONNECTION_IDENTIFIER },
+    });
+  });
+});
+
+describe('AssociateConnectionAlias refused with ResourceAssociatedException during an Update', () => {
+  const refused = () => new ResourceAssociatedException({ message: 'The connection alias is already associated', $metadata: {} });
+
+  test('is success when a fresh Describe shows our association with the same directory (the retry of a call that went through)', async () => {
+    // GIVEN
+    givenDescribe(ALIAS_ID, alias('CREATED'), alias('CREATED'), alias('CREATED'), created(DIRECTORY));
+    givenTags(ALIAS_ID, ourTags());
+    ws.on(AssociateConnectionAliasCommand).rejects(refused());
+
+    // WHEN
+    const result = await handler(updateEvent(props({ DirectoryId: DIRECTORY }), props()), contextWith());
+
+    // THEN
+    expect(ws).toHaveReceivedCommandTimes(AssociateConnectionAliasCommand, 1);
+    expect(mutations()).toEqual([`Associate ${ALIAS_ID} ${DIRECTORY}`]);
+    expect(callLog().slice(-3)).toEqual([`Associate ${ALIAS_ID} ${DIRECTORY}`, `Describe ${ALIAS_ID}`, `Describe ${ALIAS_ID}`]);
+    expect(result).toEqual({
+      PhysicalResourceId: ALIAS_ID,
+      Data: { AliasId: ALIAS_ID, ConnectionString: CONNECTION_STRING, ConnectionIdentifier: CONNECTION_IDENTIFIER },
+    });
+  });
+
+  test.each<[string, DescribeAnswer]>([
+    ['our association with another directory', created(OTHER_DIRECTORY)],
+    ["the shared account's association with the same directory", alias('CREATED', { associations: [sharedAccountAssociation(DIRECTORY)] })],
+    ['no association at all', alias('CREATED')],
+  ])('is rethrown with the service message when a fresh Describe shows %s', async (_, seen) => {
+    // GIVEN
+    givenDescribe(ALIAS_ID, alias('CREATED'), alias('CREATED'), alias('CREATED'), seen);
+    givenTags(ALIAS_ID, ourTags());
+    ws.on(AssociateConnectionAliasCommand).rejects(refused());
+
+    // WHEN
+    const result = handler(updateEvent(props({ DirectoryId: DIRECTORY }), props()), contextWith());
+
+    // THEN
+    await expect(result).rejects.toThrow(/^ResourceAssociatedException: The connection alias is already associated$/);
+    expect(ws).toHaveReceivedCommandTimes(AssociateConnectionAliasCommand, 1);
+    expect(mutations()).toEqual([`Associate ${ALIAS_ID} ${DIRECTORY}`]);
+    expect(callLog().slice(-2)).toEqual([`Associate ${ALIAS_ID} ${DIRECTORY}`, `Describe ${ALIAS_ID}`]);
+    expect(sleep).not.toHaveBeenCalled();
   });
 });

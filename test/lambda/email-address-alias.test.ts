@@ -133,6 +133,17 @@ function contextWith(ms: number): LambdaContextLike {
   return { getRemainingTimeInMillis: () => ms };
 }
 
+/** How long a wait with the handler's backoff (500 ms, x1.6, at most 8 s) sleeps before giving up with `budgetMs` left. */
+function backoffGivesUpAfter(budgetMs: number): number {
+  let slept = 0;
+  let delay = 500;
+  while (budgetMs - slept >= delay) {
+    slept += delay;
+    delay = Math.min(8_000, delay * 1.6);
+  }
+  return slept;
+}
+
 let clock: number;
 let started: number;
 let logSpy: jest.SpyInstance;
@@ -292,16 +303,20 @@ describe('Create', () => {
   });
 
   test('stops retrying a conflict at the handler deadline when that comes before 60 s', async () => {
-    // GIVEN: 30 s left, 20 s of it kept back for reporting
+    // GIVEN: 30 s left, 3 s (10 %) of it kept back for reporting, so the handler deadline comes at 27 s;
+    // a Create keeps a quarter of that (6.75 s) for undoing itself, so its work ends at 20.25 s
     givenAliases(P, []);
     connect.on(AssociateEmailAddressAliasCommand).rejects(conflict());
 
     // WHEN
     const result = handler(createEvent(props(P, B)), contextWith(30_000));
 
-    // THEN
+    // THEN it retried until the next backoff step (8 s at most) no longer fitted before the deadline
     await expect(result).rejects.toThrow(/ResourceConflictException/);
-    expect(clock - started).toBeLessThanOrEqual(10_000);
+    expect(clock - started).toBeLessThanOrEqual(20_250);
+    expect(clock - started).toBeGreaterThan(20_250 - 8_000);
+    // Nothing was associated, so there was nothing to undo.
+    expect(connect).not.toHaveReceivedCommand(DisassociateEmailAddressAliasCommand);
   });
 
   test.each([
@@ -324,18 +339,23 @@ describe('Create', () => {
   });
 
   test('times out naming what it waited for when Describe never shows the alias', async () => {
-    // GIVEN: 30 s left, so 10 s to wait
+    // GIVEN: 30 s left, 3 s (10 %) of it kept back for reporting, so 27 s in all; a Create keeps a quarter
+    // of that (6.75 s) for undoing itself, so it waits until 20.25 s
     givenAliases(P, []);
     connect.on(AssociateEmailAddressAliasCommand).resolves({});
 
     // WHEN
     const result = handler(createEvent(props(P, B)), contextWith(30_000));
 
-    // THEN
+    // THEN it names what it waited for, and removes the association it made (Describe may just lag behind)
     await expect(result).rejects.toThrow(
-      new RegExp(`^Timed out after \\d+s waiting for alias ${B} to appear on email address ${P} \\(last seen: no alias\\)$`),
+      new RegExp(
+        `^Timed out after \\d+s waiting for alias ${B} to appear on email address ${P} \\(last seen: no alias\\) ` +
+        '\\(the association made for this request was removed again\\)$',
+      ),
     );
-    expect(clock - started).toBeLessThanOrEqual(10_000);
+    expect(connect).toHaveReceivedCommandWith(DisassociateEmailAddressAliasCommand, { EmailAddressId: P, AliasConfiguration: { EmailAddressId: B } });
+    expect(clock - started).toBeLessThanOrEqual(27_000);
   });
 
   test('never logs the ResponseURL', async () => {
@@ -749,6 +769,32 @@ describe('Delete', () => {
     await expect(result).rejects.toThrow(
       `waiting for alias ${B} to be removed from email address ${P} (last seen: aliases [${B}])`,
     );
+  });
+
+  test.each([
+    // [context, what is kept back for answering]: 10 % of the context, at most 20 s
+    [TEN_MINUTES, 20_000],
+    [200_000, 20_000],
+    [100_000, 10_000],
+    [30_000, 3_000],
+    [5_000, 500],
+  ])('with %i ms left it keeps min(20 s, 10 %%) = %i ms back for answering and waits until then', async (contextMs, reserveMs) => {
+    // GIVEN Describe keeps showing the alias after Disassociate
+    givenAliases(P, [B]);
+    connect.on(DisassociateEmailAddressAliasCommand).resolves({});
+
+    // WHEN
+    const result = handler(deleteEvent(physicalId, props(P, B)), contextWith(contextMs));
+
+    // THEN it gave up exactly when the next backoff step no longer fitted before context - reserve
+    const deadline = contextMs - reserveMs;
+    const waited = backoffGivesUpAfter(deadline);
+    await expect(result).rejects.toThrow(
+      `Timed out after ${Math.round(waited / 1000)}s waiting for alias ${B} to be removed from email address ${P} (last seen: aliases [${B}])`,
+    );
+    expect(clock - started).toBeCloseTo(waited, 3);
+    expect(clock - started).toBeLessThanOrEqual(deadline);
+    expect(callSequence()).toEqual([`Describe ${P}`, `Disassociate ${P}<-${B}`, ...Array(callSequence().length - 2).fill(`Describe ${P}`)]);
   });
 });
 

@@ -49,9 +49,36 @@ export const LOGICAL_ID = 'DesktopAlias1A2B3C4D';
 export const SERVICE_TOKEN = 'arn:aws:lambda:us-east-1:111111111111:function:provider-onEvent';
 export const RESPONSE_URL = 'https://cloudformation-custom-resource-response-useast1.s3.amazonaws.com/x?X-Amz-Signature=SECRET-SIGNATURE';
 export const TEN_MINUTES = 600_000;
-/** What the handler keeps back for answering (ANSWER_RESERVE_MS) and, in a Create, for undoing (UNDO_RESERVE_MS). */
+/**
+ * What the handler keeps back for answering (ANSWER_RESERVE_MS) and, in a Create, for undoing (UNDO_RESERVE_MS)
+ * with a ten-minute context. They are caps: with less time, 10 % and 25 % are kept instead (see deadlinesFor).
+ */
 export const ANSWER_RESERVE_MS = 20_000;
 export const UNDO_RESERVE_MS = 120_000;
+
+/**
+ * The deadlines the spec defines for a context with `contextMs` left, as elapsed ms from the start: the handler
+ * answers by `answerBy` (it keeps min(20 s, 10 %) back), and a Create stops its work by `workBy` (it keeps
+ * min(120 s, 25 % of what is left until answerBy) back for undoing it).
+ */
+export function deadlinesFor(contextMs: number): { answerBy: number; workBy: number } {
+  const answerBy = contextMs - Math.min(ANSWER_RESERVE_MS, contextMs / 10);
+  return { answerBy, workBy: answerBy - Math.min(UNDO_RESERVE_MS, answerBy / 4) };
+}
+
+/**
+ * How long a wait or retry loop with the handler's backoff (500 ms, x1.6, at most 8 s) sleeps before it gives
+ * up when it starts with `budgetMs` left: it stops as soon as the next sleep would not fit.
+ */
+export function backoffGivesUpAfter(budgetMs: number): number {
+  let slept = 0;
+  let delay = 500;
+  while (budgetMs - slept >= delay) {
+    slept += delay;
+    delay = Math.min(8_000, delay * 1.6);
+  }
+  return slept;
+}
 
 // ---- events ----
 

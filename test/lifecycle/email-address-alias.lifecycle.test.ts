@@ -72,7 +72,7 @@ test('a Create whose response was lost is replayed by its ClientToken, and a red
   expect(again.status).toBe('SUCCESS');
   expect(again.physicalResourceId).toBe(created.events[0].physicalResourceId);
   const associates = emulator.callsOf('AssociateEmailAddressAlias');
-  expect(associates.map((call) => call.outcome)).toEqual(['lost', 'ok']);
+  expect(associates.map((call) => call.outcome)).toEqual(['lost', 'replayed']);
   expect(associates[1].input.ClientToken).toBe(associates[0].input.ClientToken);
   expect(emulator.associations()).toEqual([{ instanceId: instance, emailAddressId: a, aliasEmailAddressId: b }]);
 });

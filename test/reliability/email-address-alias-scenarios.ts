@@ -52,7 +52,8 @@ export const EMAIL_ADDRESS_ALIAS: ConstructUnderTest<DeclaredPair, ConnectWorld>
       emulator,
       cfn: new CloudFormationSimulator({ env: emulatorEnvironment({ connect: emulator.endpoint }) }),
       setFaults: (plan) => (emulator.faults = plan),
-      setTransitionDelay: () => undefined,
+      // Connect applies alias changes at once; what can be slow is reads catching up with them.
+      setTransitionDelay: (ms) => emulator.setVisibilityDelay(ms ?? 0),
       mark: () => ({ calls: emulator.calls.length, replays: emulator.replays, created: 0 }),
       stop: () => emulator.stop(),
     };
@@ -85,9 +86,15 @@ export const EMAIL_ADDRESS_ALIAS: ConstructUnderTest<DeclaredPair, ConnectWorld>
   },
 
   applied(world, since) {
-    // A call answered from the ClientToken cache was not applied again.
-    const calls = world.emulator.calls.slice(since.calls).filter((c) => c.operation === 'AssociateEmailAddressAlias' && (c.outcome === 'ok' || c.outcome === 'lost'));
-    return calls.length - (world.emulator.replays - since.replays);
+    // Associations this step applied (not replays of a ClientToken) and did not remove again itself.
+    const applied = (op: string) => world.emulator.calls.slice(since.calls)
+      .filter((c) => c.operation === op && (c.outcome === 'ok' || c.outcome === 'lost'))
+      .map((c) => `${c.input.EmailAddressId}>${c.input.AliasConfiguration?.EmailAddressId}`);
+    const removed = applied('DisassociateEmailAddressAlias');
+    return applied('AssociateEmailAddressAlias').filter((pair) => {
+      const index = removed.indexOf(pair);
+      return index < 0 || removed.splice(index, 1).length === 0;
+    }).length;
   },
 };
 

@@ -1,0 +1,71 @@
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+// What `npm pack` ships: exactly what a consumer needs (the compiled library, the jsii assembly, the bundled
+// handlers, README, API.md, LICENSE) and nothing else. Runs after the build (`npm test` builds first).
+// `--ignore-scripts` skips `prepare`: re-bundling here would delete and rewrite assets/ while other test files,
+// running in parallel, execute those handlers.
+
+const root = path.join(__dirname, '..');
+const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
+
+function packedFiles(): string[] {
+  const stdout = execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], {
+    cwd: root,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const [result] = JSON.parse(stdout.slice(stdout.indexOf('[')));
+  return result.files.map((file: { path: string }) => file.path).sort();
+}
+
+/** Files under `dir` (relative to the root) whose name passes `filter`, recursively. */
+function sources(dir: string, filter: (name: string) => boolean): string[] {
+  return fs.readdirSync(path.join(root, dir), { recursive: true, encoding: 'utf8' })
+    .filter(filter)
+    .map((file) => path.posix.join(dir, file.split(path.sep).join('/')));
+}
+
+describe('npm package', () => {
+  let files: string[];
+  beforeAll(() => {
+    files = packedFiles();
+  });
+
+  test('ships exactly the compiled library, the jsii assembly, the bundled handlers and the docs', () => {
+    const allowed = [
+      /^lib\/(?:[a-z0-9-]+\/)*[a-z0-9-]+\.(?:js|d\.ts)$/,
+      /^assets\/[a-z0-9-]+\/index\.js$/,
+      /^(?:package\.json|\.jsii|README\.md|API\.md|LICENSE)$/,
+    ];
+
+    expect(files.filter((file) => !allowed.some((pattern) => pattern.test(file)))).toEqual([]);
+    expect(files).toEqual(expect.arrayContaining(['package.json', '.jsii', 'README.md', 'API.md', 'LICENSE']));
+  });
+
+  test('every library source is there compiled, with its declarations, and nothing stale beside them', () => {
+    const compiled = sources('lib', (f) => f.endsWith('.ts') && !f.endsWith('.d.ts'))
+      .flatMap((ts) => [ts.replace(/\.ts$/, '.js'), ts.replace(/\.ts$/, '.d.ts')])
+      .sort();
+
+    expect(files.filter((file) => file.startsWith('lib/'))).toEqual(compiled);
+    expect(files).toEqual(expect.arrayContaining([pkg.main, pkg.types]));
+  });
+
+  test('every handler in lambda/ is there bundled, as the constructs load it', () => {
+    const handlers = fs.readdirSync(path.join(root, 'lambda'), { withFileTypes: true })
+      .filter((entry) => entry.isDirectory() && fs.existsSync(path.join(root, 'lambda', entry.name, 'index.ts')))
+      .map((entry) => `assets/${entry.name}/index.js`)
+      .sort();
+
+    expect(handlers.length).toBeGreaterThan(0);
+    expect(files.filter((file) => file.startsWith('assets/'))).toEqual(handlers);
+  });
+
+  test('package.json: Construct Hub keyword and Apache-2.0 licence', () => {
+    expect(pkg.keywords).toContain('awscdk');
+    expect(pkg.license).toBe('Apache-2.0');
+    expect(fs.readFileSync(path.join(root, 'LICENSE'), 'utf8')).toMatch(/Apache License\s+Version 2\.0/);
+  });
+});
