@@ -167,32 +167,31 @@ export class ConnectionAlias extends ConnectionAliasBase implements ITaggable {
 function grantAliasManagement(provider: AliasProvider, directoryId: string | undefined): void {
   const stack = Stack.of(provider);
   const aliases = stack.formatArn({ service: 'workspaces', resource: 'connectionalias', resourceName: '*' });
-  const ownedOnly = { Null: { [`aws:ResourceTag/${OWNER_TAG_KEY}`]: 'false' } };
-  provider.grant({
-    // CreateTags is a dependent action of CreateConnectionAlias; the handler sends the owner tag with both.
-    actions: ['workspaces:CreateConnectionAlias', 'workspaces:CreateTags'],
-    resources: ['*'],
-    conditions: { 'ForAnyValue:StringEquals': { 'aws:TagKeys': [OWNER_TAG_KEY] } },
-  });
-  provider.grant({
-    actions: ['workspaces:DeleteTags'],
-    resources: ['*'],
-    conditions: { 'ForAllValues:StringNotEquals': { 'aws:TagKeys': [OWNER_TAG_KEY] } },
-  });
-  provider.grant({ actions: ['workspaces:DescribeConnectionAliases', 'workspaces:DescribeTags'], resources: ['*'] });
-  provider.grant({ actions: ['workspaces:DescribeConnectionAliasPermissions'], resources: [aliases] });
-  provider.grant({
-    actions: [
-      'workspaces:DeleteConnectionAlias',
-      'workspaces:DisassociateConnectionAlias',
-      'workspaces:UpdateConnectionAliasPermission',
-    ],
-    resources: [aliases],
-    conditions: ownedOnly,
-  });
+  provider.grantOnce('connection-aliases', () => [
+    {
+      // CreateTags is a dependent action of CreateConnectionAlias; the handler sends the owner tag with both.
+      actions: ['workspaces:CreateConnectionAlias', 'workspaces:CreateTags'],
+      resources: ['*'],
+      conditions: { 'ForAnyValue:StringEquals': { 'aws:TagKeys': [OWNER_TAG_KEY] } },
+    },
+    {
+      actions: ['workspaces:DeleteTags'],
+      resources: ['*'],
+      conditions: { 'ForAllValues:StringNotEquals': { 'aws:TagKeys': [OWNER_TAG_KEY] } },
+    },
+    { actions: ['workspaces:DescribeConnectionAliases', 'workspaces:DescribeTags'], resources: ['*'] },
+    { actions: ['workspaces:DescribeConnectionAliasPermissions'], resources: [aliases] },
+    {
+      actions: ['workspaces:DeleteConnectionAlias', 'workspaces:DisassociateConnectionAlias', 'workspaces:UpdateConnectionAliasPermission'],
+      resources: [aliases],
+      conditions: { Null: { [`aws:ResourceTag/${OWNER_TAG_KEY}`]: 'false' } },
+    },
+  ]);
   if (directoryId !== undefined) {
     // A token goes into the ARN as it is: it resolves to the one directory at deploy time.
-    const directory = stack.formatArn({ service: 'workspaces', resource: 'directory', resourceName: directoryId });
-    provider.grant({ actions: ['workspaces:AssociateConnectionAlias'], resources: [aliases, directory] });
+    provider.grantOnce(`directory:${directoryId}`, () => [{
+      actions: ['workspaces:AssociateConnectionAlias'],
+      resources: [aliases, stack.formatArn({ service: 'workspaces', resource: 'directory', resourceName: directoryId })],
+    }]);
   }
 }

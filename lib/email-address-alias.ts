@@ -109,10 +109,10 @@ export class EmailAddressAlias extends Resource {
     this.node.addValidation({ validate: declarePair(this, props.emailAddressId, props.aliasEmailAddressId) });
 
     const provider = AliasProvider.of(this, KIND, props);
-    provider.grant({
+    provider.grantOnce(`instance:${props.instanceId}`, () => [{
       actions: ['connect:AssociateEmailAddressAlias', 'connect:DisassociateEmailAddressAlias', 'connect:DescribeEmailAddress'],
       resources: [emailAddressesOf(this, props.instanceId)],
-    });
+    }]);
 
     const properties: EmailAddressAliasProperties = {
       InstanceId: props.instanceId,

@@ -51,7 +51,7 @@ export class AliasProvider extends Construct {
   public readonly handler: lambda.Function;
   private readonly settings: string;
   private readonly firstRequester: string;
-  private readonly statements = new Set<string>();
+  private readonly grantKeys = new Set<string>();
 
   private constructor(stack: Stack, kind: AliasProviderKind, options: AliasHandlerOptions, requester: Construct) {
     super(stack, kind.id);
@@ -82,29 +82,30 @@ export class AliasProvider extends Construct {
     this.serviceToken = provider.serviceToken;
   }
 
-  /** Adds a statement to the handler's policy, once however many constructs ask for it. */
-  public grant(statement: iam.PolicyStatementProps): void {
-    const key = Stack.of(this).toJsonString(statement);
-    if (!this.statements.has(key)) {
-      this.statements.add(key);
-      this.handler.addToRolePolicy(new iam.PolicyStatement(statement));
+  /**
+   * Adds statements to the handler's policy, once per `key` however many constructs ask: building them is
+   * deferred, so the constructs after the first pay nothing for the grants they share.
+   */
+  public grantOnce(key: string, statements: () => iam.PolicyStatementProps[]): void {
+    if (!this.grantKeys.has(key)) {
+      this.grantKeys.add(key);
+      statements().forEach((statement) => this.handler.addToRolePolicy(new iam.PolicyStatement(statement)));
     }
   }
 
   /**
-   * A custom resource served by this provider. It depends on the handler's role and policy, so the
-   * permissions exist before its Create and still exist during its Delete (CloudFormation deletes in
-   * reverse dependency order).
+   * A custom resource served by this provider. Its permissions exist before its Create and still exist during
+   * its Delete without a DependsOn of its own: its ServiceToken refers to the framework function, whose
+   * environment refers to the handler, which depends on its role and policy. CloudFormation orders (and, on
+   * delete, reverses) along that chain, and each construct saves the DependsOn's template bytes.
    */
   public newResource(scope: Construct, resourceType: string, properties: object, removalPolicy: RemovalPolicy): CustomResource {
-    const resource = new CustomResource(scope, 'Resource', {
+    return new CustomResource(scope, 'Resource', {
       serviceToken: this.serviceToken,
       resourceType,
       properties: properties as Record<string, unknown>,
       removalPolicy,
     });
-    resource.node.addDependency(this.handler.role!);
-    return resource;
   }
 }
 
