@@ -7,7 +7,7 @@ import {
 import { workspaces, isSettling } from './client';
 import type { Deadline } from '../shared/deadline';
 import { isError } from '../shared/errors';
-import { pollUntil, retryWhileTransient } from '../shared/poll';
+import { NotFoundGrace, pollUntil, retryWhileTransient } from '../shared/poll';
 
 /** The alias with this id, or undefined once it is gone. */
 export async function describeAlias(aliasId: string): Promise<ConnectionAlias | undefined> {
@@ -54,26 +54,20 @@ export async function createAlias(
   return response.AliasId;
 }
 
-/**
- * How many looks in a row may miss an alias that was just created before it counts as gone: Describe is
- * eventually consistent (Terraform's waiter tolerates 20 misses).
- */
-const MISSES_TOLERATED = 5;
-
 /** Waits until the alias is CREATED: associating, sharing and deleting are refused before that. */
 export async function waitUntilCreated(aliasId: string, deadline: Deadline): Promise<ConnectionAlias> {
-  let misses = 0;
+  const grace = new NotFoundGrace();
   return pollUntil(
     `connection alias ${aliasId} to reach state CREATED`,
     async () => {
       const alias = await describeAlias(aliasId);
       if (!alias) {
-        if (++misses > MISSES_TOLERATED) {
+        if (!grace.stillPending()) {
           throw new Error(`Connection alias ${aliasId} disappeared while waiting for it to be created`);
         }
         return { done: false, status: 'not yet visible' };
       }
-      misses = 0;
+      grace.seen();
       return { done: alias.State === 'CREATED', value: alias, status: alias.State };
     },
     deadline,

@@ -9,7 +9,7 @@ import { workspaces, isSettling } from './client';
 import type { Deadline } from '../shared/deadline';
 import type { Log } from '../shared/log';
 import { isError } from '../shared/errors';
-import { pollUntil, retryWhileTransient } from '../shared/poll';
+import { NotFoundGrace, pollUntil, retryWhileTransient } from '../shared/poll';
 
 const ESTABLISHED = 'ASSOCIATED_WITH_OWNER_ACCOUNT';
 
@@ -104,23 +104,21 @@ export async function disassociate(aliasId: string, deadline: Deadline): Promise
   );
 }
 
-/** Describe may not show an association made a moment ago (eventual consistency); this many misses are allowed. */
-const MISSES_TOLERATED = 5;
-
 /** Waits for the association to be established and returns its ConnectionIdentifier. */
 async function waitUntilAssociated(aliasId: string, directoryId: string, deadline: Deadline): Promise<string> {
-  let misses = 0;
+  const grace = new NotFoundGrace();
   return pollUntil(
     `connection alias ${aliasId} to be associated with directory ${directoryId}`,
     async () => {
       const alias = await mustDescribe(aliasId);
       const association = liveAssociations(alias).find((a) => a.ResourceId === directoryId);
       if (!association) {
-        if (++misses > MISSES_TOLERATED) {
+        if (!grace.stillPending()) {
           throw new Error(`The association of connection alias ${aliasId} with directory ${directoryId} disappeared`);
         }
         return { done: false, status: 'not yet visible' };
       }
+      grace.seen();
       return {
         done: association.AssociationStatus === ESTABLISHED && !!association.ConnectionIdentifier,
         value: association.ConnectionIdentifier,

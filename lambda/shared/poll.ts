@@ -9,7 +9,11 @@ export interface Backoff {
   readonly factor: number;
 }
 
-export const DEFAULT_BACKOFF: Backoff = { initialDelayMs: 500, maxDelayMs: 8_000, factor: 1.6 };
+/**
+ * Quick first looks (most transitions settle within a second or two), then at most one call every 2 s:
+ * a wait notices its end at most 2 s late, and a minute-long transition costs about 35 calls, not hundreds.
+ */
+export const DEFAULT_BACKOFF: Backoff = { initialDelayMs: 250, maxDelayMs: 2_000, factor: 1.5 };
 
 /** One look at the resource: `done` ends the wait; `status` is quoted if the wait times out. */
 export interface Probe<T> {
@@ -70,5 +74,27 @@ export async function retryWhileTransient<T>(
       await sleep(delay);
       delay = Math.min(backoff.maxDelayMs, delay * backoff.factor);
     }
+  }
+}
+
+/**
+ * Tolerates something Describe does not show yet, right after it was made (reads are eventually consistent;
+ * Terraform's WorkSpaces waiter allows 20 misses), for a time rather than a number of looks, so that tuning the
+ * poll schedule does not change how long a missing resource is given.
+ */
+export class NotFoundGrace {
+  private missingSince?: number;
+
+  public constructor(private readonly graceMs = 10_000) {}
+
+  /** Call on each miss: true while the resource may still appear. */
+  public stillPending(): boolean {
+    this.missingSince ??= Date.now();
+    return Date.now() - this.missingSince <= this.graceMs;
+  }
+
+  /** Call when it is seen: a later miss starts a new grace period. */
+  public seen(): void {
+    this.missingSince = undefined;
   }
 }

@@ -33,6 +33,7 @@ import {
   UNDO_RESERVE_MS,
   alias,
   backoffGivesUpAfter,
+  backoffSleeps,
   callLog,
   contextWith,
   createEvent,
@@ -53,6 +54,7 @@ import {
   ws,
 } from './workspaces-fixtures';
 import { handler } from '../../lambda/connection-alias';
+import { DEFAULT_BACKOFF } from '../../lambda/shared/poll';
 import { sleep } from '../../lambda/shared/sleep';
 
 // Waits must not sleep: the fixtures make the mocked sleep advance a virtual clock instead.
@@ -106,7 +108,8 @@ describe('Create', () => {
     expect(ws).not.toHaveReceivedCommand(DeleteTagsCommand);
     expect(ws).not.toHaveReceivedCommand(UpdateConnectionAliasPermissionCommand);
     expect(ws).not.toHaveReceivedCommand(AssociateConnectionAliasCommand);
-    expect(jest.mocked(sleep).mock.calls).toEqual([[500], [800]]);
+    // one backoff step after each CREATING
+    expect(jest.mocked(sleep).mock.calls).toEqual(backoffSleeps(2));
     expect(result).toEqual({
       PhysicalResourceId: ALIAS_ID,
       Data: { AliasId: ALIAS_ID, ConnectionString: CONNECTION_STRING, ConnectionIdentifier: '' },
@@ -518,10 +521,10 @@ describe('a Create that fails after making the alias is undone', () => {
       `Disassociate ${ALIAS_ID}`,
       `Delete ${ALIAS_ID}`,
     ]);
-    // it gave up when only the undo reserve (and the answer reserve) was left, within one backoff step
+    // it gave up when only the undo reserve (and the answer reserve) was left, within one (longest) backoff step
     const workDeadline = TEN_MINUTES - ANSWER_RESERVE_MS - UNDO_RESERVE_MS;
     expect(elapsedMs()).toBeLessThanOrEqual(workDeadline);
-    expect(elapsedMs()).toBeGreaterThan(workDeadline - 8_000);
+    expect(elapsedMs()).toBeGreaterThan(workDeadline - DEFAULT_BACKOFF.maxDelayMs);
   });
 
   test('an alias that stays CREATING past the work deadline is deleted once it is CREATED, within the undo reserve', async () => {
@@ -566,16 +569,18 @@ describe('a Create that fails after making the alias is undone', () => {
     expect(ws).not.toHaveReceivedCommand(DeleteConnectionAliasCommand);
     // the handler still answers before Lambda would stop it
     expect(elapsedMs()).toBeLessThanOrEqual(TEN_MINUTES - ANSWER_RESERVE_MS);
-    expect(elapsedMs()).toBeGreaterThan(TEN_MINUTES - ANSWER_RESERVE_MS - 8_000);
+    expect(elapsedMs()).toBeGreaterThan(TEN_MINUTES - ANSWER_RESERVE_MS - DEFAULT_BACKOFF.maxDelayMs);
   });
 
   test('with almost no time left it gives up at once, naming what it waited for', async () => {
-    // GIVEN the Lambda has only half a second left: 450 ms until the answer reserve (10 %), less than one
-    // backoff step (500 ms), and 337.5 ms of it for the work (the undo reserve is a quarter)
+    // GIVEN the Lambda has only one first backoff step (DEFAULT_BACKOFF.initialDelayMs) left: 90 % of it until the
+    // answer reserve (10 %), and 75 % of that for the work (the undo reserve is a quarter), both less than that step
+    const contextMs = DEFAULT_BACKOFF.initialDelayMs;
+    expect(deadlinesFor(contextMs).answerBy).toBeLessThan(DEFAULT_BACKOFF.initialDelayMs);
     givenDescribe(ALIAS_ID, alias('CREATING'));
 
     // WHEN
-    const result = handler(createEvent(), contextWith(500));
+    const result = handler(createEvent(), contextWith(contextMs));
 
     // THEN
     await expect(result).rejects.toThrow(
@@ -626,19 +631,27 @@ describe('a Create that fails after making the alias is undone', () => {
   });
 
   test('an association that disappears while being waited for fails the Create, which is undone', async () => {
-    // GIVEN Describe never shows the association Associate made (more misses than eventual consistency explains)
-    givenDescribe(ALIAS_ID, ...Array(12).fill(alias('CREATED')), GONE);
+    // GIVEN Describe never shows the association Associate made (longer than eventual consistency explains);
+    // the alias itself exists until the handler deletes it
+    let deleted = false;
+    givenDescribeFrom(ALIAS_ID, () => (deleted ? GONE : alias('CREATED')));
+    ws.on(DeleteConnectionAliasCommand).callsFake(async () => {
+      deleted = true;
+      return {};
+    });
     givenTags(ALIAS_ID, ourTags());
 
     // WHEN
     const result = handler(createEvent(props({ DirectoryId: DIRECTORY })), contextWith());
 
-    // THEN
+    // THEN it gave the association the 10 s grace for Describe to catch up, then undid the Create
     await expect(result).rejects.toThrow(
       `The association of connection alias ${ALIAS_ID} with directory ${DIRECTORY} disappeared ` +
       `(connection alias ${ALIAS_ID}, made for this request, was deleted again)`,
     );
     expect(mutations()).toEqual([`Create ${CONNECTION_STRING}`, `Associate ${ALIAS_ID} ${DIRECTORY}`, `Delete ${ALIAS_ID}`]);
+    expect(elapsedMs()).toBeGreaterThan(10_000);
+    expect(elapsedMs()).toBeLessThan(10_000 + 2 * DEFAULT_BACKOFF.maxDelayMs + 5_000);
   });
 
   test('an alias that disappears while CREATING fails the Create; there is nothing left to delete', async () => {
@@ -670,7 +683,8 @@ describe('settling and permanent errors during a Create', () => {
     // THEN
     expect(ws).toHaveReceivedCommandTimes(AssociateConnectionAliasCommand, 3);
     expect(ws).toHaveReceivedNthSpecificCommandWith(3, AssociateConnectionAliasCommand, { AliasId: ALIAS_ID, ResourceId: DIRECTORY });
-    expect(jest.mocked(sleep).mock.calls).toEqual([[500], [800]]);
+    // one growing backoff step after each refusal
+    expect(jest.mocked(sleep).mock.calls).toEqual(backoffSleeps(2));
     expect(ws).not.toHaveReceivedCommand(DeleteConnectionAliasCommand);
     expect(result.Data?.ConnectionIdentifier).toBe(CONNECTION_IDENTIFIER);
   });
@@ -826,7 +840,8 @@ describe('AssociateConnectionAlias refused with ResourceAssociatedException duri
       `Describe ${ALIAS_ID}`,
       `Describe ${ALIAS_ID}`,
     ]);
-    expect(jest.mocked(sleep).mock.calls).toEqual([[500]]);
+    // one backoff step, after the PENDING_ASSOCIATION the wait saw
+    expect(jest.mocked(sleep).mock.calls).toEqual(backoffSleeps(1));
     expect(result).toEqual({
       PhysicalResourceId: ALIAS_ID,
       Data: { AliasId: ALIAS_ID, ConnectionString: CONNECTION_STRING, ConnectionIdentifier: CONNECTION_IDENTIFIER },
@@ -884,18 +899,20 @@ describe('the Create deadlines scale with the function timeout', () => {
     },
   );
 
-  test('with 60 s left the work stops by 40.5 s (60 - 6 - min(120, 54/4)), after about 37 s of waiting', async () => {
+  test('with 60 s left the work stops by 40.5 s (60 - 6 - min(120, 54/4)), after about 39 s of waiting', async () => {
     // GIVEN
     givenDescribe(ALIAS_ID, alias('CREATING'));
 
     // WHEN
     const result = handler(createEvent(), contextWith(60_000));
 
-    // THEN (500 + 800 + 1280 + 2048 + 3276.8 + 5242.88 + 3 x 8000 ms; a fourth 8 s step would pass 40.5 s)
+    // THEN pinned on purpose, worked out by hand for DEFAULT_BACKOFF {250 ms, x1.5, at most 2 s}: 250 + 375 + 562.5 +
+    // 843.75 + 1265.625 + 1898.4375 = 5195.3125 ms, then the cap: 17 x 2000 ms = 34 000 ms (35 304.6875 ms were left),
+    // 39 195.3125 ms in all; an 18th 2 s step would end at 41 195.3125 ms, past 40.5 s
     await expect(result).rejects.toThrow(
-      new RegExp(`^Timed out after 37s waiting for connection alias ${ALIAS_ID} to reach state CREATED \\(last seen: CREATING\\)\\. Deleting`),
+      new RegExp(`^Timed out after 39s waiting for connection alias ${ALIAS_ID} to reach state CREATED \\(last seen: CREATING\\)\\. Deleting`),
     );
-    expect(backoffGivesUpAfter(40_500)).toBeCloseTo(37_147.68, 3);
+    expect(backoffGivesUpAfter(40_500)).toBeCloseTo(39_195.3125, 3);
   });
 
   test.each([900_000, TEN_MINUTES, 60_000, 20_400])(

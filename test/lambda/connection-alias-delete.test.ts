@@ -18,6 +18,7 @@ import {
   TEN_MINUTES,
   alias,
   backoffGivesUpAfter,
+  backoffSleeps,
   callLog,
   contextWith,
   created,
@@ -34,6 +35,7 @@ import {
   ws,
 } from './workspaces-fixtures';
 import { handler } from '../../lambda/connection-alias';
+import { DEFAULT_BACKOFF } from '../../lambda/shared/poll';
 import { sleep } from '../../lambda/shared/sleep';
 
 // Waits must not sleep: the fixtures make the mocked sleep advance a virtual clock instead.
@@ -179,7 +181,7 @@ describe('Delete', () => {
       new RegExp(`^Timed out after \\d+s waiting for connection alias ${ALIAS_ID} to be deleted \\(last seen: DELETING\\)$`),
     );
     expect(elapsedMs()).toBeLessThanOrEqual(TEN_MINUTES - ANSWER_RESERVE_MS);
-    expect(elapsedMs()).toBeGreaterThan(TEN_MINUTES - ANSWER_RESERVE_MS - 8_000);
+    expect(elapsedMs()).toBeGreaterThan(TEN_MINUTES - ANSWER_RESERVE_MS - DEFAULT_BACKOFF.maxDelayMs);
   });
 
   test('an alias that never leaves CREATING fails naming the state it waited for', async () => {
@@ -209,7 +211,8 @@ describe('settling and permanent errors during a Delete', () => {
     // THEN every attempt looks first, sees the alias still CREATED, and deletes
     expect(ws).toHaveReceivedCommandTimes(DeleteConnectionAliasCommand, 3);
     expect(callLog().slice(4)).toEqual([DESCRIBE, `Delete ${ALIAS_ID}`, DESCRIBE, `Delete ${ALIAS_ID}`, DESCRIBE, `Delete ${ALIAS_ID}`, DESCRIBE]);
-    expect(jest.mocked(sleep).mock.calls).toEqual([[500], [800]]);
+    // one growing backoff step after each refusal
+    expect(jest.mocked(sleep).mock.calls).toEqual(backoffSleeps(2));
     expect(result).toEqual({ PhysicalResourceId: ALIAS_ID });
   });
 
@@ -322,7 +325,8 @@ describe('a disassociation or deletion already under way (a lost response, a red
     // THEN it looked, saw the disassociation under way, and only polled until the association was gone
     expect(ws).not.toHaveReceivedCommand(DisassociateConnectionAliasCommand);
     expect(callLog()).toEqual([DESCRIBE, DESCRIBE, DESCRIBE, DESCRIBE, DESCRIBE, DESCRIBE, PERMISSIONS, DESCRIBE, DELETE, DESCRIBE]);
-    expect(jest.mocked(sleep).mock.calls).toEqual([[500]]);
+    // one backoff step, after the PENDING_DISASSOCIATION the wait saw
+    expect(jest.mocked(sleep).mock.calls).toEqual(backoffSleeps(1));
     expect(result).toEqual({ PhysicalResourceId: ALIAS_ID });
   });
 
@@ -359,7 +363,8 @@ describe('a disassociation or deletion already under way (a lost response, a red
       DELETE,
       DESCRIBE,
     ]);
-    expect(jest.mocked(sleep).mock.calls).toEqual([[500], [500]]);
+    // the first step of two loops, each backing off afresh: after the refused Disassociate, and in the wait
+    expect(jest.mocked(sleep).mock.calls).toEqual([...backoffSleeps(1), ...backoffSleeps(1)]);
     expect(result).toEqual({ PhysicalResourceId: ALIAS_ID });
   });
 
@@ -385,7 +390,8 @@ describe('a disassociation or deletion already under way (a lost response, a red
     // THEN
     expect(ws).not.toHaveReceivedCommand(DeleteConnectionAliasCommand);
     expect(callLog()).toEqual([DESCRIBE, DESCRIBE, DESCRIBE, PERMISSIONS, DESCRIBE, DESCRIBE, DESCRIBE]);
-    expect(jest.mocked(sleep).mock.calls).toEqual([[500]]);
+    // one backoff step, after the DELETING the wait saw
+    expect(jest.mocked(sleep).mock.calls).toEqual(backoffSleeps(1));
     expect(result).toEqual({ PhysicalResourceId: ALIAS_ID });
   });
 
@@ -413,7 +419,8 @@ describe('a disassociation or deletion already under way (a lost response, a red
     // THEN
     expect(ws).toHaveReceivedCommandTimes(DeleteConnectionAliasCommand, 1);
     expect(callLog()).toEqual([DESCRIBE, DESCRIBE, DESCRIBE, PERMISSIONS, DESCRIBE, DELETE, DESCRIBE, DESCRIBE, DESCRIBE]);
-    expect(jest.mocked(sleep).mock.calls).toEqual([[500], [500]]);
+    // the first step of two loops, each backing off afresh: after the refused Delete, and in the wait
+    expect(jest.mocked(sleep).mock.calls).toEqual([...backoffSleeps(1), ...backoffSleeps(1)]);
     expect(result).toEqual({ PhysicalResourceId: ALIAS_ID });
   });
 });

@@ -28,6 +28,7 @@ import {
   OWNER_TAG_KEY,
   SHARED_ACCOUNT,
   alias,
+  backoffSleeps,
   callLog,
   contextWith,
   created,
@@ -576,7 +577,8 @@ describe('Update meeting a disassociation already under way', () => {
       DESCRIBE, // waiting: still PENDING_DISASSOCIATION
       DESCRIBE, // gone
     ]);
-    expect(jest.mocked(sleep).mock.calls).toEqual([[500]]);
+    // one backoff step, after the PENDING_DISASSOCIATION the wait saw
+    expect(jest.mocked(sleep).mock.calls).toEqual(backoffSleeps(1));
     expect(result.Data).toEqual({ AliasId: ALIAS_ID, ConnectionString: CONNECTION_STRING, ConnectionIdentifier: '' });
   });
 
@@ -615,7 +617,8 @@ describe('Update meeting a disassociation already under way', () => {
       DESCRIBE, // PENDING_ASSOCIATION
       DESCRIBE, // ASSOCIATED_WITH_OWNER_ACCOUNT
     ]);
-    expect(jest.mocked(sleep).mock.calls).toEqual([[500], [500]]);
+    // the first step of two waits, each backing off afresh: for the disassociation, and for the new association
+    expect(jest.mocked(sleep).mock.calls).toEqual([...backoffSleeps(1), ...backoffSleeps(1)]);
     expect(result).toEqual({
       PhysicalResourceId: ALIAS_ID,
       Data: { AliasId: ALIAS_ID, ConnectionString: CONNECTION_STRING, ConnectionIdentifier: OTHER_CONNECTION_IDENTIFIER },

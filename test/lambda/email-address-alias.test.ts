@@ -20,7 +20,9 @@ import { createHash } from 'crypto';
 import { handler } from '../../lambda/email-address-alias';
 import { clientToken } from '../../lambda/email-address-alias/client-token';
 import type { CustomResourceEvent, LambdaContextLike } from '../../lambda/shared/cloudformation';
+import { DEFAULT_BACKOFF } from '../../lambda/shared/poll';
 import { sleep } from '../../lambda/shared/sleep';
+import { backoffGivesUpAfter } from './backoff';
 
 // Waits must not sleep: the mocked sleep moves a virtual clock instead, so deadlines still pass.
 jest.mock('../../lambda/shared/sleep');
@@ -131,17 +133,6 @@ function conflict(): ResourceConflictException {
 /** A Lambda context with `ms` left. */
 function contextWith(ms: number): LambdaContextLike {
   return { getRemainingTimeInMillis: () => ms };
-}
-
-/** How long a wait with the handler's backoff (500 ms, x1.6, at most 8 s) sleeps before giving up with `budgetMs` left. */
-function backoffGivesUpAfter(budgetMs: number): number {
-  let slept = 0;
-  let delay = 500;
-  while (budgetMs - slept >= delay) {
-    slept += delay;
-    delay = Math.min(8_000, delay * 1.6);
-  }
-  return slept;
 }
 
 let clock: number;
@@ -297,8 +288,9 @@ describe('Create', () => {
 
     // THEN
     await expect(result).rejects.toThrow(/kept failing.*ResourceConflictException: Concurrent operation in progress/);
-    // Retried for a while, but nowhere near the ten minutes the function had left.
-    expect(clock - started).toBeGreaterThan(45_000);
+    // Retried for a while (until the next backoff step no longer fitted in the 60 s), but nowhere near the ten
+    // minutes the function had left.
+    expect(clock - started).toBeGreaterThan(60_000 - DEFAULT_BACKOFF.maxDelayMs);
     expect(clock - started).toBeLessThanOrEqual(60_000);
   });
 
@@ -311,10 +303,10 @@ describe('Create', () => {
     // WHEN
     const result = handler(createEvent(props(P, B)), contextWith(30_000));
 
-    // THEN it retried until the next backoff step (8 s at most) no longer fitted before the deadline
+    // THEN it retried until the next backoff step (DEFAULT_BACKOFF.maxDelayMs at most) no longer fitted before the deadline
     await expect(result).rejects.toThrow(/ResourceConflictException/);
     expect(clock - started).toBeLessThanOrEqual(20_250);
-    expect(clock - started).toBeGreaterThan(20_250 - 8_000);
+    expect(clock - started).toBeGreaterThan(20_250 - DEFAULT_BACKOFF.maxDelayMs);
     // Nothing was associated, so there was nothing to undo.
     expect(connect).not.toHaveReceivedCommand(DisassociateEmailAddressAliasCommand);
   });

@@ -66,19 +66,7 @@ export function deadlinesFor(contextMs: number): { answerBy: number; workBy: num
   return { answerBy, workBy: answerBy - Math.min(UNDO_RESERVE_MS, answerBy / 4) };
 }
 
-/**
- * How long a wait or retry loop with the handler's backoff (500 ms, x1.6, at most 8 s) sleeps before it gives
- * up when it starts with `budgetMs` left: it stops as soon as the next sleep would not fit.
- */
-export function backoffGivesUpAfter(budgetMs: number): number {
-  let slept = 0;
-  let delay = 500;
-  while (budgetMs - slept >= delay) {
-    slept += delay;
-    delay = Math.min(8_000, delay * 1.6);
-  }
-  return slept;
-}
+export { backoffDelays, backoffGivesUpAfter, backoffSleeps } from './backoff';
 
 // ---- events ----
 
