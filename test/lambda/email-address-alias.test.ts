@@ -9,14 +9,10 @@ import {
   ResourceConflictException,
   ResourceNotFoundException,
 } from '@aws-sdk/client-connect';
-import type {
-  CloudFormationCustomResourceCreateEvent,
-  CloudFormationCustomResourceDeleteEvent,
-  CloudFormationCustomResourceUpdateEvent,
-} from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { createHash } from 'crypto';
+import { eventBuilders } from './cloudformation-events';
 import { handler } from '../../lambda/email-address-alias';
 import { clientToken } from '../../lambda/email-address-alias/client-token';
 import type { CustomResourceEvent, LambdaContextLike } from '../../lambda/shared/cloudformation';
@@ -51,39 +47,13 @@ function props(primary: string, alias: string, instance = INSTANCE) {
 }
 
 /** The fields every CloudFormation request carries. */
-function common(requestId: string) {
-  return {
-    ServiceToken: 'arn:aws:lambda:us-east-1:123456789012:function:provider',
-    ResponseURL: RESPONSE_URL,
-    StackId: STACK_ID,
-    RequestId: requestId,
-    LogicalResourceId: 'Alias1234',
-    ResourceType: 'Custom::ConnectEmailAddressAlias',
-  };
-}
-
-function createEvent(resourceProperties: Record<string, unknown>, requestId = 'req-create'): CloudFormationCustomResourceCreateEvent {
-  return { ...common(requestId), RequestType: 'Create', ResourceProperties: resourceProperties as never };
-}
-
-function updateEvent(
-  resourceProperties: Record<string, unknown>,
-  oldResourceProperties: Record<string, unknown>,
-  physicalResourceId: string,
-  requestId = 'req-update',
-): CloudFormationCustomResourceUpdateEvent {
-  return {
-    ...common(requestId),
-    RequestType: 'Update',
-    PhysicalResourceId: physicalResourceId,
-    ResourceProperties: resourceProperties as never,
-    OldResourceProperties: oldResourceProperties as never,
-  };
-}
-
-function deleteEvent(physicalResourceId: string, resourceProperties: Record<string, unknown>, requestId = 'req-delete'): CloudFormationCustomResourceDeleteEvent {
-  return { ...common(requestId), RequestType: 'Delete', PhysicalResourceId: physicalResourceId, ResourceProperties: resourceProperties as never };
-}
+const { createEvent, updateEvent, deleteEvent } = eventBuilders({
+  ServiceToken: 'arn:aws:lambda:us-east-1:123456789012:function:provider',
+  ResponseURL: RESPONSE_URL,
+  StackId: STACK_ID,
+  LogicalResourceId: 'Alias1234',
+  ResourceType: 'Custom::ConnectEmailAddressAlias',
+});
 
 /** The token the spec defines, computed independently of the handler. */
 function expectedToken(event: CustomResourceEvent, operation: string, primary: string, alias: string, instance = INSTANCE): string {

@@ -25,6 +25,7 @@ import type {
   CloudFormationCustomResourceUpdateEvent,
 } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
+import { eventBuilders } from './cloudformation-events';
 import type { LambdaContextLike } from '../../lambda/shared/cloudformation';
 import { sleep } from '../../lambda/shared/sleep';
 
@@ -75,19 +76,16 @@ export function props(overrides: Record<string, unknown> = {}): Record<string, u
   return { ServiceToken: SERVICE_TOKEN, ConnectionString: CONNECTION_STRING, ...overrides };
 }
 
-function common(requestId: string) {
-  return {
-    ServiceToken: SERVICE_TOKEN,
-    ResponseURL: RESPONSE_URL,
-    StackId: STACK_ID,
-    RequestId: requestId,
-    LogicalResourceId: LOGICAL_ID,
-    ResourceType: 'Custom::WorkSpacesConnectionAlias',
-  };
-}
+const events = eventBuilders({
+  ServiceToken: SERVICE_TOKEN,
+  ResponseURL: RESPONSE_URL,
+  StackId: STACK_ID,
+  LogicalResourceId: LOGICAL_ID,
+  ResourceType: 'Custom::WorkSpacesConnectionAlias',
+});
 
 export function createEvent(resourceProperties: Record<string, unknown> = props(), requestId = 'req-create'): CloudFormationCustomResourceCreateEvent {
-  return { ...common(requestId), RequestType: 'Create', ResourceProperties: resourceProperties as never };
+  return events.createEvent(resourceProperties, requestId);
 }
 
 export function updateEvent(
@@ -96,17 +94,11 @@ export function updateEvent(
   physicalResourceId = ALIAS_ID,
   requestId = 'req-update',
 ): CloudFormationCustomResourceUpdateEvent {
-  return {
-    ...common(requestId),
-    RequestType: 'Update',
-    PhysicalResourceId: physicalResourceId,
-    ResourceProperties: resourceProperties as never,
-    OldResourceProperties: oldResourceProperties as never,
-  };
+  return events.updateEvent(resourceProperties, oldResourceProperties, physicalResourceId, requestId);
 }
 
 export function deleteEvent(physicalResourceId = ALIAS_ID, resourceProperties: Record<string, unknown> = props()): CloudFormationCustomResourceDeleteEvent {
-  return { ...common('req-delete'), RequestType: 'Delete', PhysicalResourceId: physicalResourceId, ResourceProperties: resourceProperties as never };
+  return events.deleteEvent(physicalResourceId, resourceProperties);
 }
 
 /** The owner tag value the spec defines, computed independently of the handler. */
