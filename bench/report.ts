@@ -2,7 +2,7 @@
 import type { ColdStartResults } from './cold-start';
 import type { StepResult } from './deploy';
 import { fmt, fmtMs } from './summary';
-import { SynthResult, VARIANT_LABELS } from './synth';
+import { SIZES, SynthResult, VARIANT_LABELS } from './synth';
 
 export interface BenchResults {
   readonly generatedAt: string;
@@ -35,12 +35,12 @@ export function renderReport(r: BenchResults): { markdown: string; goals: string
   out.push('## Synth time per construct', '');
   out.push('**Decision:** a Provider-backed construct rather than pointing users at `CfnConnectionAlias` (which cannot wait for');
   out.push('the alias, associate, share or retag it) or a hand-rolled `AwsCustomResource`; the synth cost must stay close to native.', '');
-  out.push(`N = 1, 10, 50, 100 constructs in one stack, each sample a fresh process (${r.synthSamples} per cell), module loading excluded.`);
+  out.push(`N = ${SIZES.join(', ')} constructs in one stack, each sample a fresh process (${r.synthSamples} per cell), module loading excluded.`);
   out.push('Per further construct: least-squares slope over the medians. CPU time is steadier than wall time on a shared machine.', '');
-  out.push('| | first construct, wall (CPU) | per further construct, wall | per further construct, CPU |');
-  out.push('|---|---:|---:|---:|');
+  out.push('| | first construct, wall | first construct, CPU | per further construct, wall | per further construct, CPU |');
+  out.push('|---|---:|---:|---:|---:|');
   for (const s of r.synth) {
-    out.push(`| ${VARIANT_LABELS[s.variant]} | ${fmtMs(s.firstMs)} (${fmt(s.firstCpuMs.median)} ms) | ${fmt(s.perConstructMs, 2)} ms | ${fmt(s.perConstructCpuMs, 2)} ms |`);
+    out.push(`| ${VARIANT_LABELS[s.variant]} | ${fmtMs(s.firstMs)} | ${fmtMs(s.firstCpuMs)} | ${fmt(s.perConstructMs, 2)} ms | ${fmt(s.perConstructCpuMs, 2)} ms |`);
   }
   out.push('');
   const vsNative = ours.perConstructCpuMs / native.perConstructCpuMs;
@@ -69,20 +69,22 @@ export function renderReport(r: BenchResults): { markdown: string; goals: string
   out.push('a transition against Describe calls; and whether the handler adds anything beyond its waits.', '');
   out.push('The lifecycle harness: the synthesized stack\'s handler, a fresh process per request, through CloudFormation\'s request');
   out.push('sequence, against the emulators with every WorkSpaces transition taking the delay shown. **Overhead** is the step\'s wall');
-  out.push('time minus the service time it waits for (transitions × delay); **model** is how far past each transition the backoff');
-  out.push('alone first looks. Delay 0 runs one lifecycle at a time; longer delays run side by side.', '');
-  out.push('| construct | delay | step | transitions | overhead | model overshoot per transition | API calls |');
+  out.push('time minus the service time it waits for (transitions × delay). **Overshoot per transition** is what a delay adds to');
+  out.push('the overhead of the same step at delay 0, per transition: the backoff\'s cost, against the **model** (how far past the end');
+  out.push('of a transition the schedule alone first looks). Delay 0 runs one lifecycle at a time; longer delays run side by side.', '');
+  out.push('| construct | delay | step | transitions | overhead | overshoot per transition (model) | API calls |');
   out.push('|---|---:|---|---:|---:|---:|---:|');
   for (const s of r.deploy) {
-    const model = s.modelOvershootMs === undefined ? '–' : `${fmt(s.modelOvershootMs)} ms`;
-    out.push(`| ${s.construct} | ${s.delayS} s | ${s.step} | ${s.transitions} | ${fmtMs(s.overheadMs)} | ${model} | ${fmt(s.calls.median)} |`);
+    const quiet = r.deploy.find((q) => q.delayS === 0 && q.construct === s.construct && q.step === s.step);
+    const overshoot =
+      s.modelOvershootMs === undefined || !quiet ? '–' : `${fmt((s.overheadMs.median - quiet.overheadMs.median) / s.transitions)} ms (${fmt(s.modelOvershootMs)} ms)`;
+    out.push(`| ${s.construct} | ${s.delayS} s | ${s.step} | ${s.transitions} | ${fmtMs(s.overheadMs)} | ${overshoot} | ${fmt(s.calls.median)} |`);
   }
   out.push('');
   for (const delayS of [...new Set(r.deploy.map((s) => s.delayS))]) {
     const worst = r.deploy.filter((s) => s.delayS === delayS).reduce((a, b) => (b.overheadMs.median > a.overheadMs.median ? b : a));
-    const perTransition = worst.transitions > 0 ? worst.overheadMs.median / worst.transitions : worst.overheadMs.median;
     goals.push(
-      `| deploy | overhead < 1 s per transition at delay ${delayS} s | worst ${fmt(perTransition)} ms (${worst.construct} ${worst.step}) | ${goal(perTransition < 1000)} |`,
+      `| deploy | overhead < 1 s per step at delay ${delayS} s | worst ${fmt(worst.overheadMs.median)} ms (${worst.construct} ${worst.step}) | ${goal(worst.overheadMs.median < 1000)} |`,
     );
   }
 

@@ -21,7 +21,7 @@ const WORK = path.join(__dirname, '.work');
 const QUICK = process.env.BENCH_QUICK === '1';
 const SETTINGS = QUICK
   ? { synthSamples: 2, coldStartSamples: 3, quietSamples: 1, slow: [{ delayS: 2, samples: 1 }] }
-  : { synthSamples: 5, coldStartSamples: 10, quietSamples: 5, slow: [{ delayS: 2, samples: 3 }, { delayS: 10, samples: 2 }] };
+  : { synthSamples: 4, coldStartSamples: 7, quietSamples: 3, slow: [{ delayS: 2, samples: 3 }, { delayS: 10, samples: 2 }] };
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
 const version = (pkg: string) => JSON.parse(fs.readFileSync(require.resolve(`${pkg}/package.json`, { paths: [ROOT] }), 'utf8')).version;

@@ -10,7 +10,7 @@ import { summarize, Summary } from './summary';
 
 export const VARIANTS = ['ours', 'native', 'acr'] as const;
 export type Variant = (typeof VARIANTS)[number];
-export const SIZES = [1, 10, 50, 100] as const;
+export const SIZES = [1, 50, 100] as const;
 
 export const VARIANT_LABELS: Record<Variant, string> = {
   ours: '`ConnectionAlias` (this library)',
