@@ -90,5 +90,16 @@ export function renderReport(r: BenchResults): { markdown: string; goals: string
 
   out.push('## Goals', '');
   out.push('| area | goal | measured | result |', '|---|---|---|---|', ...goals, '');
+  // A missed deploy goal at a long delay is the backoff's doing if the measured overshoot is the model's.
+  const slowest = r.deploy.filter((s) => s.modelOvershootMs !== undefined && s.overheadMs.median >= 1000);
+  if (slowest.length > 0) {
+    const model = slowest[0].modelOvershootMs!;
+    out.push(
+      `Where a step's overhead passes 1 s, it is the poll schedule: a transition of ${slowest[0].delayS} s is first seen ${fmt(model)} ms after it ends (model),`,
+      'since each sleep is 1.5× the last, capped at 2 s. A lower cap or a first sleep sized to the typical transition would cut',
+      'this, at the price of more Describe calls (the API-call column above).',
+      '',
+    );
+  }
   return { markdown: `${out.join('\n')}\n`, goals };
 }
