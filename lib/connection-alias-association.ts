@@ -1,7 +1,7 @@
 import { CustomResource, RemovalPolicy, Resource, Stack, Token } from 'aws-cdk-lib';
 import { Construct, IConstruct } from 'constructs';
 import type { AliasHandlerOptions } from './alias-handler-options';
-import type { IConnectionAlias } from './connection-alias';
+import { ConnectionAlias, IConnectionAlias } from './connection-alias';
 import { AliasProvider } from './private/alias-provider';
 import { associationFactsOf, recordAssociationFacts } from './private/association-facts';
 import {
@@ -9,7 +9,7 @@ import {
   ConnectionAliasAssociationProperties,
 } from './private/connection-alias-association-properties';
 import { validateProp, validateRemovalPolicy } from './private/construct-validation';
-import { directoryIdProblem } from './private/validation';
+import { OWNER_TAG_KEY, directoryIdProblem } from './private/validation';
 import { WORKSPACES_PROVIDER_KIND } from './private/workspaces-provider-kind';
 
 /**
@@ -141,10 +141,20 @@ function grantAssociation(provider: AliasProvider, alias: IConnectionAlias, dire
   provider.grantOnce('describe-connection-aliases', () => [
     { actions: ['workspaces:DescribeConnectionAliases'], resources: ['*'] },
   ]);
-  // Keyed by the alias's and directory's construct-independent values: two associations of one alias grant once.
-  provider.grantOnce(`association:${JSON.stringify(stack.resolve(alias.aliasArn))}`, () => [
-    { actions: ['workspaces:AssociateConnectionAlias', 'workspaces:DisassociateConnectionAlias'], resources: [alias.aliasArn] },
-  ]);
+  if (alias instanceof ConnectionAlias && Stack.of(alias) === stack) {
+    // The ARN of an alias that this stack's handler creates is known only once it exists: naming it would make
+    // the handler's policy wait for the alias and the alias for the policy. Such aliases carry the owner tag.
+    provider.grantOnce('association:own-aliases', () => [{
+      actions: ['workspaces:AssociateConnectionAlias', 'workspaces:DisassociateConnectionAlias'],
+      resources: [stack.formatArn({ service: 'workspaces', resource: 'connectionalias', resourceName: '*' })],
+      conditions: { Null: { [`aws:ResourceTag/${OWNER_TAG_KEY}`]: 'false' } },
+    }]);
+  } else {
+    // Keyed by the ARN itself: two associations of one alias grant it once.
+    provider.grantOnce(`association:${JSON.stringify(stack.resolve(alias.aliasArn))}`, () => [
+      { actions: ['workspaces:AssociateConnectionAlias', 'workspaces:DisassociateConnectionAlias'], resources: [alias.aliasArn] },
+    ]);
+  }
   provider.grantOnce(`association-directory:${directoryId}`, () => [{
     actions: ['workspaces:AssociateConnectionAlias'],
     resources: [stack.formatArn({ service: 'workspaces', resource: 'directory', resourceName: directoryId })],

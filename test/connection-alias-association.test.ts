@@ -1,0 +1,215 @@
+import { App, CfnParameter, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { ConnectionAlias, ConnectionAliasAssociation, IConnectionAlias } from '../lib';
+
+const ENV = { account: '222222222222', region: 'us-east-1' };
+const TYPE = 'Custom::WorkSpacesConnectionAliasAssociation';
+let stack: Stack;
+beforeEach(() => {
+  stack = new Stack(new App(), 'Stack', { env: ENV });
+});
+
+/** The ARN of `resource` in `account`, as the template writes it for this stack's Region. */
+const arn = (account: string, resource: string) => ({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:workspaces:us-east-1:${account}:${resource}`]] });
+
+/** The statements of the WorkSpaces handler's policy. */
+function handlerStatements(): any[] {
+  const policies = Template.fromStack(stack).findResources('AWS::IAM::Policy');
+  const [handlerPolicy] = Object.entries<any>(policies).filter(([id]) => /ConnectionAliasProviderHandler/.test(id)).map(([, p]) => p);
+  return handlerPolicy.Properties.PolicyDocument.Statement;
+}
+
+function shared(scope: Stack = stack): IConnectionAlias {
+  return ConnectionAlias.fromConnectionAliasAttributes(scope, 'Shared', { aliasId: 'wsca-abcdefgh12', ownerAccountId: '111111111111' });
+}
+
+describe('fromConnectionAliasAttributes', () => {
+  test('the alias ARN is in the owner\'s account', () => {
+    expect(stack.resolve(shared().aliasArn)).toEqual(arn('111111111111', 'connectionalias/wsca-abcdefgh12'));
+  });
+
+  test('the owner defaults to this stack\'s account', () => {
+    const own = ConnectionAlias.fromConnectionAliasAttributes(stack, 'Own', { aliasId: 'wsca-abcdefgh12' });
+    expect(stack.resolve(own.aliasArn)).toEqual(arn('222222222222', 'connectionalias/wsca-abcdefgh12'));
+    expect(own.env.account).toBe('222222222222');
+  });
+
+  test.each([
+    [{ aliasId: 'alias-1' }, /Shared: aliasId must match \^wsca-\[0-9a-z\]\{8,63\}\$, got 'alias-1'/],
+    [{ aliasId: 'wsca-abcdefgh12', ownerAccountId: '1111' }, /Shared: ownerAccountId must be a 12-digit AWS account id, got '1111'/],
+    [{ aliasId: 'wsca-abcdefgh12', connectionString: 'bad..example.com' }, /Shared: connectionString must be a valid DNS name/],
+  ])('rejects %j, naming the property', (attrs, message) => {
+    expect(() => ConnectionAlias.fromConnectionAliasAttributes(stack, 'Shared', attrs)).toThrow(message);
+  });
+
+  test('tokens are not rejected', () => {
+    const token = (name: string) => new CfnParameter(stack, name).valueAsString;
+    const imported = ConnectionAlias.fromConnectionAliasAttributes(stack, 'Shared', {
+      aliasId: token('AliasId'), ownerAccountId: token('Owner'), connectionString: token('Fqdn'),
+    });
+    expect(stack.resolve(imported.aliasArn)).toEqual({
+      'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':workspaces:us-east-1:', { Ref: 'Owner' }, ':connectionalias/', { Ref: 'AliasId' }]],
+    });
+  });
+});
+
+describe('the custom resource', () => {
+  test('carries AliasId, OwnerAccountId and DirectoryId, and disassociates on delete by default', () => {
+    new ConnectionAliasAssociation(stack, 'Assoc', { alias: shared(), directoryId: 'd-2222222222' });
+
+    const resources = Template.fromStack(stack).findResources(TYPE);
+    const [resource] = Object.values<any>(resources);
+    expect(Object.keys(resources)).toHaveLength(1);
+    expect(resource.Properties).toEqual({
+      ServiceToken: { 'Fn::GetAtt': [expect.stringMatching(/^CdkAliasesConnectionAliasProviderframeworkonEvent/), 'Arn'] },
+      AliasId: 'wsca-abcdefgh12',
+      OwnerAccountId: '111111111111',
+      DirectoryId: 'd-2222222222',
+    });
+    expect(resource.DeletionPolicy).toBe('Delete');
+    expect(resource.DependsOn).toBeUndefined();
+  });
+
+  test('the owner of an alias of this stack is this stack\'s account; its id is the alias\'s attribute', () => {
+    const alias = new ConnectionAlias(stack, 'Alias', { connectionString: 'desktop.example.com' });
+    new ConnectionAliasAssociation(stack, 'Assoc', { alias, directoryId: 'd-2222222222' });
+
+    Template.fromStack(stack).hasResourceProperties(TYPE, {
+      AliasId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^Alias'), 'AliasId'] },
+      OwnerAccountId: '222222222222',
+    });
+    // Its ARN exists only once the alias does: the grant is on the stack's aliases that carry the owner tag.
+    expect(handlerStatements()).toContainEqual({
+      Action: ['workspaces:AssociateConnectionAlias', 'workspaces:DisassociateConnectionAlias'],
+      Condition: { Null: { 'aws:ResourceTag/cdk-aliases:owner': 'false' } },
+      Effect: 'Allow',
+      Resource: arn('222222222222', 'connectionalias/*'),
+    });
+  });
+
+  test('in an environment-agnostic stack, the owner is the deploying account', () => {
+    const agnostic = new Stack(new App(), 'Agnostic');
+    const alias = ConnectionAlias.fromConnectionAliasId(agnostic, 'Alias', 'wsca-abcdefgh12');
+    new ConnectionAliasAssociation(agnostic, 'Assoc', { alias, directoryId: 'd-2222222222' });
+
+    Template.fromStack(agnostic).hasResourceProperties(TYPE, { OwnerAccountId: { Ref: 'AWS::AccountId' } });
+  });
+
+  test('exposes the handler attributes', () => {
+    const association = new ConnectionAliasAssociation(stack, 'Assoc', { alias: shared(), directoryId: 'd-2222222222' });
+    const [logicalId] = Object.keys(Template.fromStack(stack).findResources(TYPE));
+
+    expect(stack.resolve(association.connectionIdentifier)).toEqual({ 'Fn::GetAtt': [logicalId, 'ConnectionIdentifier'] });
+    expect(stack.resolve(association.aliasId)).toEqual({ 'Fn::GetAtt': [logicalId, 'AliasId'] });
+    expect(stack.resolve(association.connectionString)).toEqual({ 'Fn::GetAtt': [logicalId, 'ConnectionString'] });
+    expect(association.directoryId).toBe('d-2222222222');
+  });
+
+  test.each([
+    [RemovalPolicy.RETAIN, 'Retain'],
+    [RemovalPolicy.DESTROY, 'Delete'],
+  ])('removalPolicy %s gives DeletionPolicy %s', (policy, expected) => {
+    new ConnectionAliasAssociation(stack, 'Assoc', { alias: shared(), directoryId: 'd-2222222222', removalPolicy: policy });
+
+    Template.fromStack(stack).hasResource(TYPE, { DeletionPolicy: expected, UpdateReplacePolicy: expected });
+  });
+
+  test('applyRemovalPolicy reaches the custom resource', () => {
+    const association = new ConnectionAliasAssociation(stack, 'Assoc', { alias: shared(), directoryId: 'd-2222222222' });
+    association.applyRemovalPolicy(RemovalPolicy.RETAIN);
+
+    Template.fromStack(stack).hasResource(TYPE, { DeletionPolicy: 'Retain' });
+    expect(() => association.applyRemovalPolicy(RemovalPolicy.SNAPSHOT)).toThrow(/removalPolicy must be RemovalPolicy.DESTROY or RemovalPolicy.RETAIN/);
+  });
+});
+
+describe('one handler per stack', () => {
+  test('an association adds no function, role or provider when the stack has a ConnectionAlias', () => {
+    new ConnectionAlias(stack, 'Alias', { connectionString: 'desktop.example.com', directoryId: 'd-1234567890' });
+    const before = Template.fromStack(stack).toJSON().Resources;
+    const withAssociation = new Stack(new App(), 'Stack', { env: ENV });
+    new ConnectionAlias(withAssociation, 'Alias', { connectionString: 'desktop.example.com', directoryId: 'd-1234567890' });
+    new ConnectionAliasAssociation(withAssociation, 'Assoc', { alias: shared(withAssociation), directoryId: 'd-2222222222' });
+    const after = Template.fromStack(withAssociation).toJSON().Resources;
+
+    const types = (resources: Record<string, any>) => Object.values(resources).map((r) => r.Type).sort();
+    expect(types(after)).toEqual([...types(before), TYPE].sort());
+    Template.fromStack(withAssociation).resourceCountIs('AWS::Lambda::Function', 2); // handler + framework
+  });
+
+  test('an association and a ConnectionAlias share one ServiceToken', () => {
+    new ConnectionAlias(stack, 'Alias', { connectionString: 'desktop.example.com' });
+    new ConnectionAliasAssociation(stack, 'Assoc', { alias: shared(), directoryId: 'd-2222222222' });
+
+    const tokens = Object.values<any>(Template.fromStack(stack).toJSON().Resources)
+      .filter((r) => r.Type.startsWith('Custom::WorkSpaces')).map((r) => JSON.stringify(r.Properties.ServiceToken));
+    expect(tokens).toHaveLength(2);
+    expect(new Set(tokens).size).toBe(1);
+  });
+
+  test('different handler settings fail at synth, naming both constructs', () => {
+    new ConnectionAlias(stack, 'Alias', { connectionString: 'desktop.example.com' });
+    expect(() => new ConnectionAliasAssociation(stack, 'Assoc', {
+      alias: shared(), directoryId: 'd-2222222222', logRetention: logs.RetentionDays.ONE_WEEK,
+    })).toThrow(/ConnectionAliasAssociation 'Stack\/Assoc' sets handler settings .* but 'Stack\/Alias' in the same stack set/);
+  });
+});
+
+describe('IAM', () => {
+  test('Associate and Disassociate on exactly the owner\'s alias, Associate on this account\'s directory, Describe on *', () => {
+    new ConnectionAliasAssociation(stack, 'Assoc', { alias: shared(), directoryId: 'd-2222222222' });
+
+    expect(handlerStatements()).toEqual([
+      { Action: 'workspaces:DescribeConnectionAliases', Effect: 'Allow', Resource: '*' },
+      {
+        Action: ['workspaces:AssociateConnectionAlias', 'workspaces:DisassociateConnectionAlias'],
+        Effect: 'Allow',
+        Resource: arn('111111111111', 'connectionalias/wsca-abcdefgh12'),
+      },
+      { Action: 'workspaces:AssociateConnectionAlias', Effect: 'Allow', Resource: arn('222222222222', 'directory/d-2222222222') },
+    ]);
+  });
+
+  test('two associations of one alias grant the alias once, and each directory', () => {
+    const alias = shared();
+    new ConnectionAliasAssociation(stack, 'A', { alias, directoryId: 'd-2222222222' });
+    new ConnectionAliasAssociation(stack, 'B', { alias, directoryId: 'd-3333333333' });
+
+    const statements = handlerStatements();
+    expect(statements.filter((s) => JSON.stringify(s.Resource).includes('connectionalias/'))).toHaveLength(1);
+    expect(statements.filter((s) => JSON.stringify(s.Resource).includes(':directory/')).map((s) => JSON.stringify(s.Resource)))
+      .toEqual([expect.stringContaining('directory/d-2222222222'), expect.stringContaining('directory/d-3333333333')]);
+  });
+});
+
+describe('validation', () => {
+  test('directoryId must be a directory id', () => {
+    expect(() => new ConnectionAliasAssociation(stack, 'Assoc', { alias: shared(), directoryId: 'dir-1' }))
+      .toThrow(/Stack\/Assoc: directoryId must be a WorkSpaces directory id .* got 'dir-1'/);
+  });
+
+  test('tokens are not rejected', () => {
+    const directoryId = new CfnParameter(stack, 'Dir').valueAsString;
+    new ConnectionAliasAssociation(stack, 'Assoc', { alias: shared(), directoryId });
+
+    Template.fromStack(stack).hasResourceProperties(TYPE, { DirectoryId: { Ref: 'Dir' } });
+    expect(handlerStatements()).toContainEqual({
+      Action: 'workspaces:AssociateConnectionAlias',
+      Effect: 'Allow',
+      Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':workspaces:us-east-1:222222222222:directory/', { Ref: 'Dir' }]] },
+    });
+  });
+
+  test('an alias of another Region is refused', () => {
+    const other = new Stack(stack.node.root as App, 'West', { env: { ...ENV, region: 'us-west-2' } });
+    const alias = new ConnectionAlias(other, 'Alias', { connectionString: 'desktop.example.com' });
+    expect(() => new ConnectionAliasAssociation(stack, 'Assoc', { alias, directoryId: 'd-2222222222' }))
+      .toThrow(/Stack\/Assoc: alias must be a connection alias in this stack's Region \(us-east-1\), got one in us-west-2/);
+  });
+
+  test('SNAPSHOT is refused', () => {
+    expect(() => new ConnectionAliasAssociation(stack, 'Assoc', { alias: shared(), directoryId: 'd-2222222222', removalPolicy: RemovalPolicy.SNAPSHOT }))
+      .toThrow(/removalPolicy must be RemovalPolicy.DESTROY or RemovalPolicy.RETAIN/);
+  });
+});
