@@ -138,6 +138,16 @@ describe('one handler per stack', () => {
     Template.fromStack(withAssociation).resourceCountIs('AWS::Lambda::Function', 2); // handler + framework
   });
 
+  test('budget: with a ConnectionAlias in the stack, an association adds at most 900 template bytes (measured: bench/redirection-size.ts)', () => {
+    const bytes = (s: Stack) => JSON.stringify(Template.fromStack(s).toJSON()).length;
+    new ConnectionAlias(stack, 'Alias', { connectionString: 'desktop.example.com', directoryId: 'd-1234567890' });
+    const withAssociation = new Stack(new App(), 'Stack', { env: ENV });
+    new ConnectionAlias(withAssociation, 'Alias', { connectionString: 'desktop.example.com', directoryId: 'd-1234567890' });
+    new ConnectionAliasAssociation(withAssociation, 'Assoc', { alias: shared(withAssociation), directoryId: 'd-2222222222' });
+
+    expect(bytes(withAssociation) - bytes(stack)).toBeLessThanOrEqual(900);
+  });
+
   test('an association and a ConnectionAlias share one ServiceToken', () => {
     new ConnectionAlias(stack, 'Alias', { connectionString: 'desktop.example.com' });
     new ConnectionAliasAssociation(stack, 'Assoc', { alias: shared(), directoryId: 'd-2222222222' });

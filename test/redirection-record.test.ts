@@ -113,6 +113,15 @@ describe('the record', () => {
     expect(types(withRecord)).toEqual([...types(east), 'AWS::Route53::RecordSet'].sort());
   });
 
+  test('budget: a record adds one resource and at most 400 template bytes (measured: bench/redirection-size.ts)', () => {
+    const bytes = (stack: Stack) => JSON.stringify(Template.fromStack(stack).toJSON()).length;
+    aliasIn(east);
+    const withRecord = new Stack(new App(), 'East', { env: { account: ACCOUNT, region: 'us-east-1' } });
+    new RedirectionRecord(withRecord, 'Dns', { alias: aliasIn(withRecord), zone: zoneIn(withRecord), failover: route53.Failover.SECONDARY });
+
+    expect(bytes(withRecord) - bytes(east)).toBeLessThanOrEqual(400);
+  });
+
   test('applyRemovalPolicy reaches the record set', () => {
     const record = new RedirectionRecord(east, 'Dns', { alias: aliasIn(east), zone: zoneIn(east), failover: route53.Failover.SECONDARY });
     record.applyRemovalPolicy(RemovalPolicy.RETAIN);
