@@ -1,3 +1,4 @@
+import { runSimulation } from '@cloud-copilot/iam-simulate';
 import { App, CfnParameter, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -221,5 +222,70 @@ describe('validation', () => {
   test('SNAPSHOT is refused', () => {
     expect(() => new ConnectionAliasAssociation(stack, 'Assoc', { alias: shared(), directoryId: 'd-2222222222', removalPolicy: RemovalPolicy.SNAPSHOT }))
       .toThrow(/removalPolicy must be RemovalPolicy.DESTROY or RemovalPolicy.RETAIN/);
+  });
+});
+
+describe('IAM, evaluated', () => {
+  /** The handler's policy with the partition filled in, as IAM sees it in this stack's account and Region. */
+  function handlerPolicy(): unknown {
+    const resolve = (value: any): any => {
+      if (Array.isArray(value)) return value.map(resolve);
+      if (value && typeof value === 'object') {
+        if (value.Ref === 'AWS::Partition') return 'aws';
+        if (value['Fn::Join']) return value['Fn::Join'][1].map(resolve).join(value['Fn::Join'][0]);
+        return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, resolve(v)]));
+      }
+      return value;
+    };
+    return { Version: '2012-10-17', Statement: resolve(handlerStatements()) };
+  }
+
+  /** Whether the handler's role may call `action` on `resource` (an ARN), per IAM's evaluation of its policy. */
+  async function allowed(action: string, resource: string, contextVariables: Record<string, string> = {}): Promise<boolean> {
+    const result = await runSimulation({
+      request: {
+        principal: 'arn:aws:iam::222222222222:role/handler',
+        action,
+        // The alias's share is WorkSpaces' own check in the owner's account; IAM here decides the caller's side.
+        resource: { resource, accountId: '222222222222' },
+        contextVariables,
+      },
+      identityPolicies: [{ name: 'handler', policy: handlerPolicy() }],
+      serviceControlPolicies: [],
+      resourceControlPolicies: [],
+    }, {});
+    if (result.resultType === 'error') {
+      throw new Error(JSON.stringify(result.errors));
+    }
+    return result.overallResult === 'Allowed';
+  }
+
+  const ALIAS = 'arn:aws:workspaces:us-east-1:111111111111:connectionalias/wsca-abcdefgh12';
+  const DIRECTORY = 'arn:aws:workspaces:us-east-1:222222222222:directory/d-2222222222';
+
+  test('every call of the association is allowed; other aliases, directories and Regions are denied', async () => {
+    new ConnectionAliasAssociation(stack, 'Assoc', { alias: shared(), directoryId: 'd-2222222222' });
+
+    expect(await allowed('workspaces:AssociateConnectionAlias', ALIAS)).toBe(true);
+    expect(await allowed('workspaces:AssociateConnectionAlias', DIRECTORY)).toBe(true);
+    expect(await allowed('workspaces:DisassociateConnectionAlias', ALIAS)).toBe(true);
+    expect(await allowed('workspaces:DescribeConnectionAliases', '*')).toBe(true);
+
+    expect(await allowed('workspaces:AssociateConnectionAlias', ALIAS.replace('wsca-abcdefgh12', 'wsca-other00000'))).toBe(false);
+    expect(await allowed('workspaces:DisassociateConnectionAlias', ALIAS.replace('111111111111', '333333333333'))).toBe(false);
+    expect(await allowed('workspaces:DisassociateConnectionAlias', ALIAS.replace('us-east-1', 'us-west-2'))).toBe(false);
+    expect(await allowed('workspaces:AssociateConnectionAlias', DIRECTORY.replace('d-2222222222', 'd-9999999999'))).toBe(false);
+    expect(await allowed('workspaces:DeleteConnectionAlias', ALIAS)).toBe(false);
+    expect(await allowed('workspaces:UpdateConnectionAliasPermission', ALIAS)).toBe(false);
+  });
+
+  test('an alias of the same stack: only aliases that carry the owner tag', async () => {
+    const alias = new ConnectionAlias(stack, 'Alias', { connectionString: 'desktop.example.com' });
+    new ConnectionAliasAssociation(stack, 'Assoc', { alias, directoryId: 'd-2222222222' });
+    const own = 'arn:aws:workspaces:us-east-1:222222222222:connectionalias/wsca-owned00000';
+
+    expect(await allowed('workspaces:AssociateConnectionAlias', own, { 'aws:ResourceTag/cdk-aliases:owner': 'abc' })).toBe(true);
+    expect(await allowed('workspaces:DisassociateConnectionAlias', own, { 'aws:ResourceTag/cdk-aliases:owner': 'abc' })).toBe(true);
+    expect(await allowed('workspaces:DisassociateConnectionAlias', own)).toBe(false);
   });
 });
