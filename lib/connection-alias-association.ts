@@ -1,4 +1,4 @@
-import { CustomResource, RemovalPolicy, Resource, Stack, Token } from 'aws-cdk-lib';
+import { CustomResource, IResource, RemovalPolicy, Resource, Stack, Token } from 'aws-cdk-lib';
 import { Construct, IConstruct } from 'constructs';
 import type { AliasHandlerOptions } from './alias-handler-options';
 import { ConnectionAlias, IConnectionAlias } from './connection-alias';
@@ -16,7 +16,7 @@ import { WORKSPACES_PROVIDER_KIND } from './private/workspaces-provider-kind';
  * A connection alias associated with a directory in this stack's Region: what a Region's DNS failover record
  * points at. A `ConnectionAlias` with `directoryId` is one, and so is a `ConnectionAliasAssociation`.
  */
-export interface IConnectionAliasAssociation extends IConstruct {
+export interface IConnectionAliasAssociation extends IResource {
   /**
    * The connection string of the alias (the FQDN users type).
    * @attribute
@@ -97,6 +97,7 @@ export class ConnectionAliasAssociation extends Resource implements IConnectionA
     if (!Token.isUnresolved(region) && !Token.isUnresolved(props.alias.env.region) && props.alias.env.region !== region) {
       throw new Error(`${this.node.path}: alias must be a connection alias in this stack's Region (${region}), got one in ${props.alias.env.region}: an alias can be associated only with directories of its own Region`);
     }
+    claimAlias(this, props.alias);
     this.alias = props.alias;
     this.directoryId = props.directoryId;
 
@@ -129,6 +130,36 @@ export class ConnectionAliasAssociation extends Resource implements IConnectionA
     validateRemovalPolicy(this, policy);
     this.resource.applyRemovalPolicy(policy);
   }
+}
+
+/** The association of each alias in the app, by the alias's construct or its literal owner, Region and id. */
+const associationsByApp = new WeakMap<IConstruct, Map<unknown, ConnectionAliasAssociation>>();
+
+/**
+ * WorkSpaces associates an alias with one directory per Region, across the owner and the shared account, so a
+ * second association of the same alias in the app could only fail at deploy time (or move the first one).
+ */
+function claimAlias(association: ConnectionAliasAssociation, alias: IConnectionAlias): void {
+  if (associationFactsOf(alias)?.associated) {
+    throw new Error(
+      `${association.node.path}: alias '${alias.node.path}' is already associated through its directoryId; an alias ` +
+      'can be associated with one directory per Region: remove its directoryId, or this association',
+    );
+  }
+  const root = association.node.root;
+  const claims = associationsByApp.get(root) ?? new Map<unknown, ConnectionAliasAssociation>();
+  associationsByApp.set(root, claims);
+  const stack = Stack.of(association);
+  const literal = [alias.aliasId, alias.env.account, stack.region].every((part) => !Token.isUnresolved(part));
+  const keys: unknown[] = [alias, ...(literal ? [`${alias.env.account}/${stack.region}/${alias.aliasId}`] : [])];
+  const holder = keys.map((key) => claims.get(key)).find((found) => found !== undefined);
+  if (holder) {
+    throw new Error(
+      `${association.node.path}: alias '${alias.aliasId}' is already associated by '${holder.node.path}'; an alias ` +
+      'can be associated with one directory per Region: keep one ConnectionAliasAssociation for it',
+    );
+  }
+  keys.forEach((key) => claims.set(key, association));
 }
 
 /**

@@ -182,15 +182,15 @@ describe('IAM', () => {
     ]);
   });
 
-  test('two associations of one alias grant the alias once, and each directory', () => {
-    const alias = shared();
-    new ConnectionAliasAssociation(stack, 'A', { alias, directoryId: 'd-2222222222' });
-    new ConnectionAliasAssociation(stack, 'B', { alias, directoryId: 'd-3333333333' });
+  test('two aliases associated with one directory grant each alias, and the directory once', () => {
+    new ConnectionAliasAssociation(stack, 'A', { alias: shared(), directoryId: 'd-2222222222' });
+    const other = ConnectionAlias.fromConnectionAliasAttributes(stack, 'Other', { aliasId: 'wsca-other00000', ownerAccountId: '111111111111' });
+    new ConnectionAliasAssociation(stack, 'B', { alias: other, directoryId: 'd-2222222222' });
 
     const statements = handlerStatements();
-    expect(statements.filter((s) => JSON.stringify(s.Resource).includes('connectionalias/'))).toHaveLength(1);
-    expect(statements.filter((s) => JSON.stringify(s.Resource).includes(':directory/')).map((s) => JSON.stringify(s.Resource)))
-      .toEqual([expect.stringContaining('directory/d-2222222222'), expect.stringContaining('directory/d-3333333333')]);
+    expect(statements.filter((s) => JSON.stringify(s.Resource).includes('connectionalias/')).map((s) => JSON.stringify(s.Resource)))
+      .toEqual([expect.stringContaining('connectionalias/wsca-abcdefgh12'), expect.stringContaining('connectionalias/wsca-other00000')]);
+    expect(statements.filter((s) => JSON.stringify(s.Resource).includes(':directory/'))).toHaveLength(1);
   });
 });
 
@@ -217,6 +217,32 @@ describe('validation', () => {
     const alias = new ConnectionAlias(other, 'Alias', { connectionString: 'desktop.example.com' });
     expect(() => new ConnectionAliasAssociation(stack, 'Assoc', { alias, directoryId: 'd-2222222222' }))
       .toThrow(/Stack\/Assoc: alias must be a connection alias in this stack's Region \(us-east-1\), got one in us-west-2/);
+  });
+
+  test('an alias associated twice in the app is refused, naming the first association', () => {
+    new ConnectionAliasAssociation(stack, 'First', { alias: shared(), directoryId: 'd-2222222222' });
+    // Another import of the same alias, in another stack of the same account and Region.
+    const other = new Stack(stack.node.root as App, 'Other', { env: ENV });
+    const again = ConnectionAlias.fromConnectionAliasAttributes(other, 'Again', { aliasId: 'wsca-abcdefgh12', ownerAccountId: '111111111111' });
+    expect(() => new ConnectionAliasAssociation(other, 'Second', { alias: again, directoryId: 'd-3333333333' }))
+      .toThrow(/Other\/Second: alias 'wsca-abcdefgh12' is already associated by 'Stack\/First'; an alias can be associated with one directory per Region/);
+  });
+
+  test('the same alias id in another Region or of another owner is another alias', () => {
+    new ConnectionAliasAssociation(stack, 'First', { alias: shared(), directoryId: 'd-2222222222' });
+    const west = new Stack(stack.node.root as App, 'West', { env: { ...ENV, region: 'us-west-2' } });
+    const inWest = ConnectionAlias.fromConnectionAliasAttributes(west, 'Shared', { aliasId: 'wsca-abcdefgh12', ownerAccountId: '111111111111' });
+    new ConnectionAliasAssociation(west, 'Assoc', { alias: inWest, directoryId: 'd-3333333333' });
+    const ofOther = ConnectionAlias.fromConnectionAliasAttributes(stack, 'OfOther', { aliasId: 'wsca-abcdefgh12', ownerAccountId: '333333333333' });
+    new ConnectionAliasAssociation(stack, 'Second', { alias: ofOther, directoryId: 'd-3333333333' });
+
+    expect(Object.keys(Template.fromStack(stack).findResources(TYPE))).toHaveLength(2);
+  });
+
+  test('an alias associated through its directoryId is refused', () => {
+    const alias = new ConnectionAlias(stack, 'Alias', { connectionString: 'desktop.example.com', directoryId: 'd-1234567890' });
+    expect(() => new ConnectionAliasAssociation(stack, 'Assoc', { alias, directoryId: 'd-2222222222' }))
+      .toThrow(/Stack\/Assoc: alias 'Stack\/Alias' is already associated through its directoryId/);
   });
 
   test('SNAPSHOT is refused', () => {
