@@ -2,17 +2,23 @@ import { IResource, ITaggable, Lazy, RemovalPolicy, Resource, Stack, TagManager,
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import type { AliasHandlerOptions } from './alias-handler-options';
-import { AliasProvider, AliasProviderKind } from './private/alias-provider';
+import type { ConnectionAliasAttributes } from './connection-alias-attributes';
+import type { IConnectionAliasAssociation } from './connection-alias-association';
+import { AliasProvider } from './private/alias-provider';
+import { recordAssociationFacts } from './private/association-facts';
 import { CONNECTION_ALIAS_ATTRIBUTES as ATTR, ConnectionAliasProperties } from './private/connection-alias-properties';
 import { validateProp, validateRemovalPolicy } from './private/construct-validation';
 import {
   OWNER_TAG_KEY,
+  aliasIdProblem,
   connectionAliasIdProblem,
   connectionStringProblem,
   directoryIdProblem,
+  ownerAccountIdProblem,
   sharedAccountIdProblem,
   tagsProblem,
 } from './private/validation';
+import { WORKSPACES_PROVIDER_KIND as KIND } from './private/workspaces-provider-kind';
 
 /** A WorkSpaces connection alias, created by this library or imported. */
 export interface IConnectionAlias extends IResource {
@@ -60,13 +66,6 @@ export interface ConnectionAliasProps extends AliasHandlerOptions {
   readonly removalPolicy?: RemovalPolicy;
 }
 
-const KIND: AliasProviderKind = {
-  id: 'CdkAliasesConnectionAliasProvider',
-  handlerAsset: 'connection-alias',
-  constructName: 'ConnectionAlias',
-  description: 'cdk-aliases: manages WorkSpaces connection aliases (Custom::WorkSpacesConnectionAlias)',
-};
-
 abstract class ConnectionAliasBase extends Resource implements IConnectionAlias {
   public abstract readonly aliasId: string;
 
@@ -88,7 +87,7 @@ abstract class ConnectionAliasBase extends Resource implements IConnectionAlias 
  *
  * @resource Custom::WorkSpacesConnectionAlias
  */
-export class ConnectionAlias extends ConnectionAliasBase implements ITaggable {
+export class ConnectionAlias extends ConnectionAliasBase implements ITaggable, IConnectionAliasAssociation {
   /** Refers to an existing connection alias by its id. */
   public static fromConnectionAliasId(scope: Construct, id: string, connectionAliasId: string): IConnectionAlias {
     class Import extends ConnectionAliasBase {
@@ -96,6 +95,26 @@ export class ConnectionAlias extends ConnectionAliasBase implements ITaggable {
     }
     const imported = new Import(scope, id);
     validateProp(imported, connectionAliasId, connectionAliasIdProblem);
+    return imported;
+  }
+
+  /**
+   * Refers to an existing connection alias by its attributes: one this app does not create, or one that
+   * another account owns and shares with this stack's account (for a ConnectionAliasAssociation).
+   */
+  public static fromConnectionAliasAttributes(scope: Construct, id: string, attrs: ConnectionAliasAttributes): IConnectionAlias {
+    const ownerAccountId = attrs.ownerAccountId ?? Stack.of(scope).account;
+    class Import extends ConnectionAliasBase {
+      public readonly aliasId = attrs.aliasId;
+      public get aliasArn(): string {
+        return Stack.of(this).formatArn({ service: 'workspaces', account: ownerAccountId, resource: 'connectionalias', resourceName: this.aliasId });
+      }
+    }
+    const imported = new Import(scope, id, { account: ownerAccountId });
+    validateProp(imported, attrs.aliasId, aliasIdProblem);
+    validateProp(imported, attrs.ownerAccountId, ownerAccountIdProblem);
+    validateProp(imported, attrs.connectionString, connectionStringProblem);
+    recordAssociationFacts(imported, { declaredConnectionString: attrs.connectionString, associated: false });
     return imported;
   }
 
@@ -146,6 +165,7 @@ export class ConnectionAlias extends ConnectionAliasBase implements ITaggable {
     this.aliasId = resource.getAttString(ATTR.aliasId);
     this.connectionString = resource.getAttString(ATTR.connectionString);
     this.connectionIdentifier = resource.getAttString(ATTR.connectionIdentifier);
+    recordAssociationFacts(this, { declaredConnectionString: props.connectionString, associated: props.directoryId !== undefined });
   }
 
   /** Tags arrive through Aspects after the constructor has run, so they are checked at synth instead. */

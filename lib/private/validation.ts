@@ -99,3 +99,13 @@ export function emailAddressIdProblem(property: string, value: string): string |
     ? undefined
     : `${property} must be 1-500 characters without '/', got '${value}'`;
 }
+
+// ---- WorkSpaces connection alias associations ----
+
+export function aliasIdProblem(value: string): string | undefined {
+  return ALIAS_ID.test(value) ? undefined : `aliasId must match ^wsca-[0-9a-z]{8,63}$, got '${value}'`;
+}
+
+export function ownerAccountIdProblem(value: string): string | undefined {
+  return ACCOUNT_ID.test(value) ? undefined : `ownerAccountId must be a 12-digit AWS account id, got '${value}'`;
+}
