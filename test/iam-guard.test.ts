@@ -1,5 +1,5 @@
 // A guard on every IAM policy the library synthesizes: it fails if any action or resource is broader than
-// the handler needs allows. The construct tests pin the exact statements; this test states the
+// what the handlers need. The construct tests pin the exact statements; this test states the
 // rules they must keep to, so a new statement cannot widen access unnoticed.
 import { App, CfnParameter, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
