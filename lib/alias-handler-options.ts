@@ -34,7 +34,8 @@ export interface AliasHandlerOptions {
   readonly logGroup?: logs.ILogGroup;
 
   /**
-   * How long the handler functions' logs are kept. Give either this or `logGroup`.
+   * How long the handler functions' logs are kept: each function gets a log group with this retention,
+   * deleted with the stack. Give either this or `logGroup`.
    * @default - logs never expire
    */
   readonly logRetention?: logs.RetentionDays;

@@ -1,4 +1,4 @@
-import { IResource, ITaggable, Lazy, RemovalPolicy, Resource, Stack, TagManager, TagType, Token } from 'aws-cdk-lib';
+import { CustomResource, IResource, ITaggable, Lazy, NestedStack, RemovalPolicy, Resource, Stack, TagManager, TagType, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import type { AliasHandlerOptions } from './alias-handler-options';
@@ -137,19 +137,28 @@ export class ConnectionAlias extends ConnectionAliasBase implements ITaggable, I
    */
   public readonly connectionIdentifier: string;
 
-  /** Tags of the connection alias; `Tags.of()` on the alias or any scope above it reaches them. */
+  /**
+   * Tags of the connection alias. `Tags.of()` on the alias or any scope above it reaches them, and so do the
+   * stack's own tags (`new Stack(app, id, { tags })`).
+   */
   public readonly tags: TagManager;
+
+  private readonly resource: CustomResource;
+  /** The connection string as given, for the stack-wide check; undefined when it is a token. */
+  private readonly literalConnectionString?: string;
 
   public constructor(scope: Construct, id: string, props: ConnectionAliasProps) {
     super(scope, id);
     validateProp(this, props.connectionString, connectionStringProblem);
     validateProp(this, props.directoryId, directoryIdProblem);
     validateProp(this, props.sharedAccountId, sharedAccountIdProblem);
+    validateProp(this, props.sharedAccountId, (account) => ownAccountProblem(account, Stack.of(this).account));
+    this.literalConnectionString = Token.isUnresolved(props.connectionString) ? undefined : props.connectionString;
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.DESTROY;
     validateRemovalPolicy(this, removalPolicy);
 
     this.tags = new TagManager(TagType.KEY_VALUE, 'Custom::WorkSpacesConnectionAlias');
-    this.node.addValidation({ validate: () => this.validateTags() });
+    this.node.addValidation({ validate: () => [...this.validateTags(), ...this.validateUniqueConnectionString()] });
 
     const provider = AliasProvider.of(this, KIND, props);
     grantAliasManagement(provider, props.directoryId);
@@ -158,31 +167,94 @@ export class ConnectionAlias extends ConnectionAliasBase implements ITaggable, I
       ConnectionString: props.connectionString,
       DirectoryId: props.directoryId,
       SharedAccountId: props.sharedAccountId,
-      Tags: Lazy.any({ produce: () => this.tags.renderTags() }) as any,
+      Tags: Lazy.any({ produce: () => this.renderTags() }) as any,
     };
-    const resource = provider.newResource(this, 'Custom::WorkSpacesConnectionAlias', properties, removalPolicy);
+    this.resource = provider.newResource(this, 'Custom::WorkSpacesConnectionAlias', properties, removalPolicy);
 
-    this.aliasId = resource.getAttString(ATTR.aliasId);
-    this.connectionString = resource.getAttString(ATTR.connectionString);
-    this.connectionIdentifier = resource.getAttString(ATTR.connectionIdentifier);
+    this.aliasId = this.resource.getAttString(ATTR.aliasId);
+    this.connectionString = this.resource.getAttString(ATTR.connectionString);
+    this.connectionIdentifier = this.resource.getAttString(ATTR.connectionIdentifier);
     recordAssociationFacts(this, { declaredConnectionString: props.connectionString, associated: props.directoryId !== undefined });
+  }
+
+  /**
+   * Sets the custom resource's DeletionPolicy and UpdateReplacePolicy. RETAIN keeps the alias (with its
+   * association and share) when it leaves the stack; DESTROY deletes it.
+   */
+  public applyRemovalPolicy(policy: RemovalPolicy): void {
+    validateRemovalPolicy(this, policy);
+    this.resource.applyRemovalPolicy(policy);
+  }
+
+  /**
+   * The alias's tags: its own (every `Tags.of()` that reached it) over the tags of its stack and of the stacks
+   * above that. CloudFormation propagates stack tags to native resources only, never into a custom resource's
+   * properties, so they are copied here. They go in at the lowest priority: a tag set or removed on any
+   * scope with `Tags.of()` wins over them.
+   */
+  private renderTags(): Array<{ Key: string; Value: string }> | undefined {
+    for (const stack of stacksAbove(Stack.of(this))) {
+      for (const [key, value] of Object.entries(stack.tags.tagValues())) {
+        this.tags.setTag(key, value, STACK_TAG_PRIORITY);
+      }
+    }
+    return this.tags.renderTags();
   }
 
   /** Tags arrive through Aspects after the constructor has run, so they are checked at synth instead. */
   private validateTags(): string[] {
-    const rendered: Array<{ Key: string; Value: string }> = this.tags.renderTags() ?? [];
+    const rendered: Array<{ Key: string; Value: string }> = this.renderTags() ?? [];
     // Tokens stand in for literal placeholders: they count towards the limit but are not inspected.
     const checkable = rendered.map((tag) => (Token.isUnresolved(tag.Key) || Token.isUnresolved(tag.Value) ? { Key: 'token', Value: '' } : tag));
     const problem = tagsProblem(checkable);
     return problem ? [problem] : [];
   }
+
+  /**
+   * WorkSpaces refuses a second alias with a connection string the account already uses (case-insensitively,
+   * as DNS names compare), so two in one stack would fail minutes into the deployment. The later construct in
+   * the tree reports it, naming the earlier one.
+   */
+  private validateUniqueConnectionString(): string[] {
+    const mine = this.literalConnectionString?.toLowerCase();
+    if (mine === undefined) {
+      return [];
+    }
+    const stack = Stack.of(this);
+    const aliases = stack.node.findAll().filter((c): c is ConnectionAlias => c instanceof ConnectionAlias && Stack.of(c) === stack);
+    const earlier = aliases.slice(0, aliases.indexOf(this)).find((other) => other.literalConnectionString?.toLowerCase() === mine);
+    if (earlier === undefined) {
+      return [];
+    }
+    return [
+      `connectionString '${this.literalConnectionString}' is already used by '${earlier.node.path}' in this stack; ` +
+      'each ConnectionAlias needs its own connection string (compared case-insensitively), since WorkSpaces allows one alias per connection string in an account',
+    ];
+  }
+}
+
+/** Below `Tags.of().add()`'s default of 100 and its removals' 200: stack tags never override a tag set on a scope. */
+const STACK_TAG_PRIORITY = 0;
+
+/** The stack and, for a nested stack, its parents, outermost first, so the nearest stack's tag wins. */
+function stacksAbove(stack: Stack): Stack[] {
+  const parent = NestedStack.isNestedStack(stack) ? stack.nestedStackParent : undefined;
+  return parent ? [...stacksAbove(parent), stack] : [stack];
+}
+
+/** Sharing with the stack's own account is refused by WorkSpaces; only a literal account can be compared. */
+function ownAccountProblem(account: string, stackAccount: string): string | undefined {
+  return !Token.isUnresolved(stackAccount) && account === stackAccount
+    ? `sharedAccountId must be another AWS account than the stack's own (${stackAccount}); the owner account can always associate its alias`
+    : undefined;
 }
 
 /**
  * The WorkSpaces permissions the handler needs. Per the Service Authorization Reference, CreateConnectionAlias,
- * DescribeConnectionAliases and the tag actions take no resource ARN, so those are scoped by tag conditions;
- * the others are scoped to connection aliases that carry the owner marker, and to the stack's directories
- * (each by its id, a token included).
+ * DescribeConnectionAliases and the tag actions take no resource ARN, so those are scoped by tag conditions
+ * (the owner tag must ride along with Create and CreateTags, and DeleteTags cannot remove it): tag conditions
+ * are the boundary there. The others are scoped to connection aliases that carry the owner marker, and
+ * AssociateConnectionAlias also to the stack's directories (each by its id, a token included).
  */
 function grantAliasManagement(provider: AliasProvider, directoryId: string | undefined): void {
   const stack = Stack.of(provider);
@@ -200,18 +272,31 @@ function grantAliasManagement(provider: AliasProvider, directoryId: string | und
       conditions: { 'ForAllValues:StringNotEquals': { 'aws:TagKeys': [OWNER_TAG_KEY] } },
     },
     { actions: ['workspaces:DescribeConnectionAliases', 'workspaces:DescribeTags'], resources: ['*'] },
-    { actions: ['workspaces:DescribeConnectionAliasPermissions'], resources: [aliases] },
     {
-      actions: ['workspaces:DeleteConnectionAlias', 'workspaces:DisassociateConnectionAlias', 'workspaces:UpdateConnectionAliasPermission'],
+      actions: [
+        'workspaces:DeleteConnectionAlias',
+        'workspaces:DescribeConnectionAliasPermissions',
+        'workspaces:DisassociateConnectionAlias',
+        'workspaces:UpdateConnectionAliasPermission',
+      ],
       resources: [aliases],
-      conditions: { Null: { [`aws:ResourceTag/${OWNER_TAG_KEY}`]: 'false' } },
+      conditions: OWNED,
     },
   ]);
   if (directoryId !== undefined) {
+    // IAM authorises AssociateConnectionAlias once per resource it names, the alias and the directory, each
+    // against the statements that list it: the alias only if it carries the owner marker (any of the account's
+    // other aliases stays out of reach), the directory by its ARN alone (directories carry no such tag).
+    provider.grantOnce('associate-owned-aliases', () => [
+      { actions: ['workspaces:AssociateConnectionAlias'], resources: [aliases], conditions: OWNED },
+    ]);
     // A token goes into the ARN as it is: it resolves to the one directory at deploy time.
     provider.grantOnce(`directory:${directoryId}`, () => [{
       actions: ['workspaces:AssociateConnectionAlias'],
-      resources: [aliases, stack.formatArn({ service: 'workspaces', resource: 'directory', resourceName: directoryId })],
+      resources: [stack.formatArn({ service: 'workspaces', resource: 'directory', resourceName: directoryId })],
     }]);
   }
 }
+
+/** The resource carries the owner marker that the handler tags every alias it creates with. */
+const OWNED = { Null: { [`aws:ResourceTag/${OWNER_TAG_KEY}`]: 'false' } };

@@ -1,12 +1,19 @@
-import { RemovalPolicy, Resource, Stack, Token } from 'aws-cdk-lib';
+import { CustomResource, RemovalPolicy, Resource, Stack, Token } from 'aws-cdk-lib';
 import type * as connect from 'aws-cdk-lib/aws-connect';
 import { Construct } from 'constructs';
 import type { AliasHandlerOptions } from './alias-handler-options';
 import { AliasProvider, AliasProviderKind } from './private/alias-provider';
 import { validateProp, validateRemovalPolicy } from './private/construct-validation';
-import { addressKey, declarePair } from './private/email-alias-rules';
+import { DeclaredAddress, addressKey, declarePair } from './private/email-alias-rules';
 import { EMAIL_ADDRESS_ALIAS_ATTRIBUTES as ATTR, EmailAddressAliasProperties } from './private/email-address-alias-properties';
-import { emailAddressIdProblem, instanceIdOf, instanceIdProblem, parseConnectArn } from './private/validation';
+import {
+  addressInIdPropertyProblem,
+  emailAddressIdProblem,
+  emailAddressProblem,
+  instanceIdOf,
+  instanceIdProblem,
+  parseConnectArn,
+} from './private/validation';
 
 /** Properties of an EmailAddressAlias. */
 export interface EmailAddressAliasProps extends AliasHandlerOptions {
@@ -15,12 +22,31 @@ export interface EmailAddressAliasProps extends AliasHandlerOptions {
 
   /**
    * The primary email address, by id or ARN: mail sent to the alias is delivered here
-   * (`CfnEmailAddress.attrEmailAddressArn` works as is).
+   * (`CfnEmailAddress.attrEmailAddressArn` works as is). Give either this or `emailAddress`.
+   * @default - none; `emailAddress` is required then
    */
-  readonly emailAddressId: string;
+  readonly emailAddressId?: string;
 
-  /** The alias email address, by id or ARN. It must not have an alias of its own. */
-  readonly aliasEmailAddressId: string;
+  /**
+   * The primary email address as people know it (`support@example.my.connect.aws`), looked up in the
+   * instance at deploy time. Give either this or `emailAddressId`.
+   * @default - none; `emailAddressId` is required then
+   */
+  readonly emailAddress?: string;
+
+  /**
+   * The alias email address, by id or ARN. It must not have an alias of its own. Give either this or
+   * `aliasEmailAddress`.
+   * @default - none; `aliasEmailAddress` is required then
+   */
+  readonly aliasEmailAddressId?: string;
+
+  /**
+   * The alias email address as people know it, looked up in the instance at deploy time. Give either this
+   * or `aliasEmailAddressId`.
+   * @default - none; `aliasEmailAddressId` is required then
+   */
+  readonly aliasEmailAddress?: string;
 
   /**
    * What happens to the association when it is removed from the stack or the stack is deleted.
@@ -52,8 +78,23 @@ const KIND: AliasProviderKind = {
   description: 'cdk-aliases: manages Amazon Connect email address aliases (Custom::ConnectEmailAddressAlias)',
 };
 
-/** Instance values known to be ARNs although unresolved (from `between`), so IAM can name the instance. */
-const KNOWN_INSTANCE_ARNS = new Set<string>();
+/**
+ * What `between` knows beyond the public props, handed to the constructor under a module-private symbol so
+ * that it reaches only the construct that `between` creates: jsii bindings never see it.
+ */
+const FROM_BETWEEN = Symbol('cdk-aliases.EmailAddressAlias.between');
+
+interface BetweenKnowledge {
+  /** `instanceId` is `CfnEmailAddress.instanceArn`: an ARN even when unresolved, so IAM can name the instance. */
+  readonly instanceIsArn: true;
+  /** The addresses as `between`'s props name them, for messages. */
+  readonly primary: { readonly property: string; readonly display: string };
+  readonly alias: { readonly property: string; readonly display: string };
+}
+
+interface PropsFromBetween extends EmailAddressAliasProps {
+  readonly [FROM_BETWEEN]?: BetweenKnowledge;
+}
 
 /**
  * An alias email address of Amazon Connect: mail sent to the alias is forwarded to the primary address.
@@ -69,13 +110,25 @@ export class EmailAddressAlias extends Resource {
   /** An alias between two email addresses defined in this app with `CfnEmailAddress`. */
   public static between(scope: Construct, id: string, props: EmailAddressAliasBetweenProps): EmailAddressAlias {
     const { primary, alias, ...rest } = props;
-    KNOWN_INSTANCE_ARNS.add(primary.instanceArn);
-    return new EmailAddressAlias(scope, id, {
+    const [primaryInstance, aliasInstance] = [primary.instanceArn, alias.instanceArn];
+    if (!Token.isUnresolved(primaryInstance) && !Token.isUnresolved(aliasInstance) && primaryInstance !== aliasInstance) {
+      throw new Error(
+        `${scope.node.path}/${id}: primary and alias must be email addresses of the same Amazon Connect instance (an alias ` +
+        `forwards within its instance), but primary.instanceArn is '${primaryInstance}' and alias.instanceArn is '${aliasInstance}'`,
+      );
+    }
+    const withKnowledge: PropsFromBetween = {
       ...rest,
-      instanceId: primary.instanceArn,
+      instanceId: primaryInstance,
       emailAddressId: primary.attrEmailAddressArn,
       aliasEmailAddressId: alias.attrEmailAddressArn,
-    });
+      [FROM_BETWEEN]: {
+        instanceIsArn: true,
+        primary: { property: 'primary', display: `'${primary.node.path}'` },
+        alias: { property: 'alias', display: `'${alias.node.path}'` },
+      },
+    };
+    return new EmailAddressAlias(scope, id, withKnowledge);
   }
 
   /**
@@ -85,46 +138,96 @@ export class EmailAddressAlias extends Resource {
   public readonly instanceId: string;
 
   /**
-   * The id of the primary email address.
+   * The id of the primary email address (the id it resolved to, when given as `emailAddress`).
    * @attribute
    */
   public readonly emailAddressId: string;
 
   /**
-   * The id of the alias email address.
+   * The id of the alias email address (the id it resolved to, when given as `aliasEmailAddress`).
    * @attribute
    */
   public readonly aliasEmailAddressId: string;
 
+  private readonly resource: CustomResource;
+
   public constructor(scope: Construct, id: string, props: EmailAddressAliasProps) {
     super(scope, id);
+    const knowledge = (props as PropsFromBetween)[FROM_BETWEEN];
     validateProp(this, props.instanceId, instanceIdProblem);
-    validateProp(this, props.emailAddressId, (v) => emailAddressIdProblem('emailAddressId', v) ?? instanceMismatch('emailAddressId', v, props.instanceId));
-    validateProp(this, props.aliasEmailAddressId, (v) => emailAddressIdProblem('aliasEmailAddressId', v) ?? instanceMismatch('aliasEmailAddressId', v, props.instanceId));
-    if (addressKey(props.emailAddressId) === addressKey(props.aliasEmailAddressId)) {
-      throw new Error(`${this.node.path}: aliasEmailAddressId must differ from emailAddressId; an address cannot be its own alias`);
+    const primary = declaredAddress(this, props.instanceId, 'emailAddressId', props.emailAddressId, 'emailAddress', props.emailAddress, knowledge?.primary);
+    const alias = declaredAddress(this, props.instanceId, 'aliasEmailAddressId', props.aliasEmailAddressId, 'aliasEmailAddress', props.aliasEmailAddress, knowledge?.alias);
+    if (addressKey(primary) === addressKey(alias)) {
+      throw new Error(`${this.node.path}: ${alias.property} must differ from ${primary.property}; an address cannot be its own alias`);
     }
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.DESTROY;
     validateRemovalPolicy(this, removalPolicy);
-    this.node.addValidation({ validate: declarePair(this, props.emailAddressId, props.aliasEmailAddressId) });
+    this.node.addValidation({ validate: declarePair(this, primary, alias) });
 
     const provider = AliasProvider.of(this, KIND, props);
-    provider.grantOnce(`instance:${props.instanceId}`, () => [{
+    const instanceIsArn = knowledge?.instanceIsArn ?? false;
+    provider.grantOnce(`instance:${instanceIsArn}:${props.instanceId}`, () => [{
       actions: ['connect:AssociateEmailAddressAlias', 'connect:DisassociateEmailAddressAlias', 'connect:DescribeEmailAddress'],
-      resources: [emailAddressesOf(this, props.instanceId)],
+      resources: [`${instanceArnOf(this, props.instanceId, instanceIsArn)}/email-address/*`],
     }]);
+    if (primary.isEmailAddress || alias.isEmailAddress) {
+      // Per the Service Authorization Reference, SearchEmailAddresses authorises on the instance itself.
+      provider.grantOnce(`search:${instanceIsArn}:${props.instanceId}`, () => [{
+        actions: ['connect:SearchEmailAddresses'],
+        resources: [instanceArnOf(this, props.instanceId, instanceIsArn)],
+      }]);
+    }
 
     const properties: EmailAddressAliasProperties = {
       InstanceId: props.instanceId,
       EmailAddressId: props.emailAddressId,
+      EmailAddress: props.emailAddress,
       AliasEmailAddressId: props.aliasEmailAddressId,
+      AliasEmailAddress: props.aliasEmailAddress,
     };
-    const resource = provider.newResource(this, 'Custom::ConnectEmailAddressAlias', properties, removalPolicy);
+    this.resource = provider.newResource(this, 'Custom::ConnectEmailAddressAlias', properties, removalPolicy);
 
-    this.instanceId = resource.getAttString(ATTR.instanceId);
-    this.emailAddressId = resource.getAttString(ATTR.emailAddressId);
-    this.aliasEmailAddressId = resource.getAttString(ATTR.aliasEmailAddressId);
+    this.instanceId = this.resource.getAttString(ATTR.instanceId);
+    this.emailAddressId = this.resource.getAttString(ATTR.emailAddressId);
+    this.aliasEmailAddressId = this.resource.getAttString(ATTR.aliasEmailAddressId);
   }
+
+  /**
+   * Sets the custom resource's DeletionPolicy and UpdateReplacePolicy. RETAIN leaves the alias associated
+   * when the construct leaves the stack; DESTROY disassociates it.
+   */
+  public applyRemovalPolicy(policy: RemovalPolicy): void {
+    validateRemovalPolicy(this, policy);
+    this.resource.applyRemovalPolicy(policy);
+  }
+}
+
+/**
+ * One address of the pair, given exactly one way: by id or ARN (`idProperty`) or as an email address
+ * (`addressProperty`). Literal values are checked; tokens pass.
+ */
+function declaredAddress(
+  scope: Construct,
+  instanceId: string,
+  idProperty: string,
+  id: string | undefined,
+  addressProperty: string,
+  address: string | undefined,
+  naming?: { readonly property: string; readonly display: string },
+): DeclaredAddress {
+  if ((id === undefined) === (address === undefined)) {
+    throw new Error(
+      `${scope.node.path}: give exactly one of ${idProperty} (an email address id or ARN) and ${addressProperty} (an email address), ` +
+      (id === undefined ? 'got neither' : 'not both'),
+    );
+  }
+  if (id !== undefined) {
+    validateProp(scope, id, (v) =>
+      addressInIdPropertyProblem(idProperty, addressProperty, v) ?? emailAddressIdProblem(idProperty, v) ?? instanceMismatch(idProperty, v, instanceId));
+    return { property: naming?.property ?? idProperty, value: id, isEmailAddress: false, display: naming?.display };
+  }
+  validateProp(scope, address, (v) => emailAddressProblem(addressProperty, v));
+  return { property: addressProperty, value: address!, isEmailAddress: true };
 }
 
 /** An address given as an ARN must belong to the instance the construct names. */
@@ -137,17 +240,13 @@ function instanceMismatch(property: string, value: string, instance: string): st
 }
 
 /**
- * The IAM resource for the instance's email addresses. An unresolved instance value may be an id or an ARN,
- * which IAM cannot tell apart, so it falls back to every instance of this account and Region.
+ * The instance's ARN for IAM. An unresolved instance value may be an id or an ARN, which IAM cannot tell
+ * apart, so unless it is known to be an ARN it falls back to every instance of this account and Region.
  */
-function emailAddressesOf(scope: Construct, instance: string): string {
-  if (Token.isUnresolved(instance)) {
-    return KNOWN_INSTANCE_ARNS.has(instance)
-      ? `${instance}/email-address/*`
-      : Stack.of(scope).formatArn({ service: 'connect', resource: 'instance', resourceName: '*/email-address/*' });
+function instanceArnOf(scope: Construct, instance: string, knownArn: boolean): string {
+  if (knownArn || (!Token.isUnresolved(instance) && instance.startsWith('arn:'))) {
+    return instance;
   }
-  const arn = instance.startsWith('arn:') ? instance : undefined;
-  return arn
-    ? `${arn}/email-address/*`
-    : Stack.of(scope).formatArn({ service: 'connect', resource: 'instance', resourceName: `${instance}/email-address/*` });
+  const resourceName = Token.isUnresolved(instance) ? '*' : instance;
+  return Stack.of(scope).formatArn({ service: 'connect', resource: 'instance', resourceName });
 }

@@ -5,6 +5,7 @@ import { App, CfnParameter, PolicyValidationPluginReport, Stack, Validations } f
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { IConstruct } from 'constructs';
 import { ExampleStack } from '../example/example-stack';
@@ -104,6 +105,20 @@ describe('cdk-nag AwsSolutions', () => {
       instanceId: INSTANCE,
       emailAddressId: 'aaaaaaaa-0000-0000-0000-000000000001',
       aliasEmailAddressId: 'aaaaaaaa-0000-0000-0000-000000000002',
+    });
+
+    expect(findings(stack)).toEqual([]);
+  });
+
+  test('logRetention and addresses given by email address add no findings', () => {
+    const stack = newStack();
+    const logRetention = logs.RetentionDays.ONE_MONTH;
+    new ConnectionAlias(stack, 'Alias', { connectionString: 'desktop.example.com', directoryId: 'd-1234567890', logRetention });
+    new EmailAddressAlias(stack, 'Mail', {
+      instanceId: INSTANCE,
+      emailAddress: 'support@example.my.connect.aws',
+      aliasEmailAddress: 'help@example.my.connect.aws',
+      logRetention,
     });
 
     expect(findings(stack)).toEqual([]);

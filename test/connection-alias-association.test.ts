@@ -67,6 +67,7 @@ describe('the custom resource', () => {
       AliasId: 'wsca-abcdefgh12',
       OwnerAccountId: '111111111111',
       DirectoryId: 'd-2222222222',
+      ServiceTimeout: '1500',
     });
     expect(resource.DeletionPolicy).toBe('Delete');
     expect(resource.DependsOn).toBeUndefined();

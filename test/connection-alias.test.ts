@@ -1,4 +1,4 @@
-import { App, CfnParameter, Lazy, RemovalPolicy, Stack, Tags } from 'aws-cdk-lib';
+import { App, CfnParameter, Lazy, NestedStack, RemovalPolicy, Stack, Tags } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -49,11 +49,47 @@ describe('the custom resource', () => {
     });
   });
 
+  test('tags given to the stack itself reach the alias, under any tag set on a scope', () => {
+    const tagged = new Stack(new App(), 'Tagged', { env: ENV, tags: { CostCenter: '42', team: 'stack-level' } });
+    const alias = new ConnectionAlias(tagged, 'Alias', { connectionString: 'desktop.example.com' });
+    Tags.of(alias).add('team', 'euc');
+
+    Template.fromStack(tagged).hasResourceProperties('Custom::WorkSpacesConnectionAlias', {
+      Tags: [{ Key: 'CostCenter', Value: '42' }, { Key: 'team', Value: 'euc' }],
+    });
+  });
+
+  test('a tag removed with Tags.of() stays removed even when the stack carries it', () => {
+    const tagged = new Stack(new App(), 'Tagged', { env: ENV, tags: { CostCenter: '42', keep: 'yes' } });
+    const alias = new ConnectionAlias(tagged, 'Alias', { connectionString: 'desktop.example.com' });
+    Tags.of(alias).remove('CostCenter');
+
+    Template.fromStack(tagged).hasResourceProperties('Custom::WorkSpacesConnectionAlias', { Tags: [{ Key: 'keep', Value: 'yes' }] });
+  });
+
+  test('a nested stack\'s alias gets the tags of its own stack and of the stacks above it', () => {
+    const parent = new Stack(new App(), 'Parent', { env: ENV, tags: { level: 'parent', CostCenter: '42' } });
+    const nested = new NestedStack(parent, 'Nested');
+    Tags.of(nested).add('level', 'nested');
+    new ConnectionAlias(nested, 'Alias', { connectionString: 'desktop.example.com' });
+
+    Template.fromStack(nested).hasResourceProperties('Custom::WorkSpacesConnectionAlias', {
+      Tags: [{ Key: 'CostCenter', Value: '42' }, { Key: 'level', Value: 'nested' }],
+    });
+  });
+
+  test('reserved keys among the stack\'s tags fail at synth too', () => {
+    const tagged = new Stack(new App(), 'Tagged', { env: ENV, tags: { 'cdk-aliases:owner': 'x' } });
+    new ConnectionAlias(tagged, 'Alias', { connectionString: 'desktop.example.com' });
+
+    expect(() => Template.fromStack(tagged)).toThrow(/the key 'cdk-aliases:owner' is reserved/);
+  });
+
   test('leaves out what is not set', () => {
     new ConnectionAlias(stack, 'Alias', { connectionString: 'desktop.example.com' });
 
     const [resource] = Object.values(Template.fromStack(stack).findResources('Custom::WorkSpacesConnectionAlias'));
-    expect(Object.keys(resource.Properties).sort()).toEqual(['ConnectionString', 'ServiceToken']);
+    expect(Object.keys(resource.Properties).sort()).toEqual(['ConnectionString', 'ServiceTimeout', 'ServiceToken']);
   });
 
   test('exposes the handler attributes', () => {
@@ -72,6 +108,29 @@ describe('the custom resource', () => {
     new ConnectionAlias(stack, 'Alias', { connectionString: 'desktop.example.com', removalPolicy: policy });
 
     Template.fromStack(stack).hasResource('Custom::WorkSpacesConnectionAlias', { DeletionPolicy: expected, UpdateReplacePolicy: expected });
+  });
+
+  test.each([
+    [RemovalPolicy.RETAIN, 'Retain'],
+    [RemovalPolicy.DESTROY, 'Delete'],
+  ])('applyRemovalPolicy(%s) sets DeletionPolicy %s on the custom resource', (policy, expected) => {
+    const alias = new ConnectionAlias(stack, 'Alias', { connectionString: 'desktop.example.com', removalPolicy: policy === RemovalPolicy.RETAIN ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN });
+
+    alias.applyRemovalPolicy(policy);
+
+    Template.fromStack(stack).hasResource('Custom::WorkSpacesConnectionAlias', { DeletionPolicy: expected, UpdateReplacePolicy: expected });
+  });
+
+  test('applyRemovalPolicy(SNAPSHOT) is refused, naming what is allowed', () => {
+    const alias = new ConnectionAlias(stack, 'Alias', { connectionString: 'desktop.example.com' });
+
+    expect(() => alias.applyRemovalPolicy(RemovalPolicy.SNAPSHOT)).toThrow(/removalPolicy must be RemovalPolicy.DESTROY or RemovalPolicy.RETAIN/);
+  });
+
+  test('CloudFormation gives up on a lost answer after 25 minutes, not the default hour', () => {
+    new ConnectionAlias(stack, 'Alias', { connectionString: 'desktop.example.com' });
+
+    Template.fromStack(stack).hasResourceProperties('Custom::WorkSpacesConnectionAlias', { ServiceTimeout: '1500' });
   });
 
   test('SNAPSHOT is refused', () => {
@@ -99,6 +158,7 @@ describe('the provider', () => {
 
     const statements = handlerPolicyStatements();
     const aliases = arn(':workspaces:us-east-1:111111111111:connectionalias/*');
+    const owned = { Null: { 'aws:ResourceTag/cdk-aliases:owner': 'false' } };
     expect(statements).toEqual([
       {
         Action: ['workspaces:CreateConnectionAlias', 'workspaces:CreateTags'],
@@ -113,23 +173,21 @@ describe('the provider', () => {
         Resource: '*',
       },
       { Action: ['workspaces:DescribeConnectionAliases', 'workspaces:DescribeTags'], Effect: 'Allow', Resource: '*' },
-      { Action: 'workspaces:DescribeConnectionAliasPermissions', Effect: 'Allow', Resource: aliases },
       {
-        Action: ['workspaces:DeleteConnectionAlias', 'workspaces:DisassociateConnectionAlias', 'workspaces:UpdateConnectionAliasPermission'],
-        Condition: { Null: { 'aws:ResourceTag/cdk-aliases:owner': 'false' } },
+        Action: [
+          'workspaces:DeleteConnectionAlias',
+          'workspaces:DescribeConnectionAliasPermissions',
+          'workspaces:DisassociateConnectionAlias',
+          'workspaces:UpdateConnectionAliasPermission',
+        ],
+        Condition: owned,
         Effect: 'Allow',
         Resource: aliases,
       },
-      {
-        Action: 'workspaces:AssociateConnectionAlias',
-        Effect: 'Allow',
-        Resource: [aliases, arn(':workspaces:us-east-1:111111111111:directory/d-1234567890')],
-      },
-      {
-        Action: 'workspaces:AssociateConnectionAlias',
-        Effect: 'Allow',
-        Resource: [aliases, arn(':workspaces:us-east-1:111111111111:directory/d-abcdef0123')],
-      },
+      // Associate: the alias only if it is owned, and each directory by its ARN alone.
+      { Action: 'workspaces:AssociateConnectionAlias', Condition: owned, Effect: 'Allow', Resource: aliases },
+      { Action: 'workspaces:AssociateConnectionAlias', Effect: 'Allow', Resource: arn(':workspaces:us-east-1:111111111111:directory/d-1234567890') },
+      { Action: 'workspaces:AssociateConnectionAlias', Effect: 'Allow', Resource: arn(':workspaces:us-east-1:111111111111:directory/d-abcdef0123') },
     ]);
     const actions = statements.flatMap((s: any) => [s.Action].flat());
     expect(actions.every((action: string) => /^workspaces:[A-Za-z]+$/.test(action))).toBe(true);
@@ -162,10 +220,34 @@ describe('the provider', () => {
     });
   });
 
-  test('logRetention reaches the handler function', () => {
-    new ConnectionAlias(stack, 'Alias', { connectionString: 'a.example.com', logRetention: logs.RetentionDays.ONE_WEEK });
+  test('logRetention gives both functions a log group with that retention, without Custom::LogRetention or a deprecation warning', () => {
+    const warnings: string[] = [];
+    const warn = jest.spyOn(console, 'warn').mockImplementation((...args: unknown[]) => { warnings.push(args.join(' ')); });
+    try {
+      new ConnectionAlias(stack, 'Alias', { connectionString: 'a.example.com', logRetention: logs.RetentionDays.ONE_WEEK });
+      const template = Template.fromStack(stack);
 
-    Template.fromStack(stack).hasResourceProperties('Custom::LogRetention', { RetentionInDays: 7 });
+      template.resourceCountIs('Custom::LogRetention', 0);
+      const groups = template.findResources('AWS::Logs::LogGroup', { Properties: { RetentionInDays: 7 }, DeletionPolicy: 'Delete' });
+      expect(Object.keys(groups)).toHaveLength(2);
+      const functions = Object.values(template.findResources('AWS::Lambda::Function'));
+      expect(functions).toHaveLength(2); // no log-retention function beside the handler and the framework's onEvent
+      expect(functions.map((fn) => fn.Properties.LoggingConfig.LogGroup.Ref).sort()).toEqual(Object.keys(groups).sort());
+      expect(warnings.filter((w) => /deprecated/i.test(w))).toEqual([]);
+    } finally {
+      warn.mockRestore();
+    }
+  });
+
+  test('logGroup reaches both functions as given', () => {
+    const logGroup = new logs.LogGroup(stack, 'Logs');
+    new ConnectionAlias(stack, 'Alias', { connectionString: 'a.example.com', logGroup });
+
+    const functions = Object.values(Template.fromStack(stack).findResources('AWS::Lambda::Function'));
+    expect(functions.map((fn) => fn.Properties.LoggingConfig.LogGroup)).toEqual([
+      { Ref: stack.getLogicalId(logGroup.node.defaultChild as any) },
+      { Ref: stack.getLogicalId(logGroup.node.defaultChild as any) },
+    ]);
   });
 
   test('two constructs asking for different settings fail, naming both', () => {
@@ -215,8 +297,35 @@ describe('validation at synth', () => {
       sharedAccountId: new CfnParameter(stack, 'Account').valueAsString,
     })).not.toThrow();
     // The grant names the one directory the parameter resolves to, not every directory.
-    const associate = handlerPolicyStatements().find((statement) => statement.Action === 'workspaces:AssociateConnectionAlias');
-    expect(associate.Resource[1]).toEqual({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':workspaces:us-east-1:111111111111:directory/', { Ref: 'Directory' }]] });
+    const associate = handlerPolicyStatements().filter((statement) => statement.Action === 'workspaces:AssociateConnectionAlias');
+    expect(associate[1].Resource).toEqual({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':workspaces:us-east-1:111111111111:directory/', { Ref: 'Directory' }]] });
+  });
+
+  test('two aliases with the same connection string in one stack fail, naming both, whatever the case', () => {
+    new ConnectionAlias(stack, 'First', { connectionString: 'desktop.example.com' });
+    new ConnectionAlias(stack, 'Second', { connectionString: 'Desktop.Example.COM' });
+
+    expect(() => Template.fromStack(stack)).toThrow(
+      /\[Stack\/Second\] connectionString 'Desktop.Example.COM' is already used by 'Stack\/First' in this stack; each ConnectionAlias needs its own connection string/);
+  });
+
+  test('the same connection string in two stacks (one per Region) is fine, and a token is never compared', () => {
+    const app = new App();
+    new ConnectionAlias(new Stack(app, 'East', { env: ENV }), 'Alias', { connectionString: 'desktop.example.com' });
+    new ConnectionAlias(new Stack(app, 'West', { env: { ...ENV, region: 'us-west-2' } }), 'Alias', { connectionString: 'desktop.example.com' });
+    const tokens = new Stack(app, 'Tokens', { env: ENV });
+    const token = new CfnParameter(tokens, 'Name').valueAsString;
+    new ConnectionAlias(tokens, 'A', { connectionString: token });
+    new ConnectionAlias(tokens, 'B', { connectionString: token });
+
+    expect(() => app.synth()).not.toThrow();
+  });
+
+  test('sharing with the stack\'s own account fails; an account-agnostic stack cannot be compared', () => {
+    expect(() => new ConnectionAlias(stack, 'Alias', { connectionString: 'a.example.com', sharedAccountId: '111111111111' }))
+      .toThrow(/sharedAccountId must be another AWS account than the stack's own \(111111111111\)/);
+    const agnostic = new Stack(new App(), 'Agnostic');
+    expect(() => new ConnectionAlias(agnostic, 'Alias', { connectionString: 'a.example.com', sharedAccountId: '111111111111' })).not.toThrow();
   });
 
   test('a reserved tag key fails at synth', () => {

@@ -1,5 +1,5 @@
 // A guard on every IAM policy the library synthesizes: it fails if any action or resource is broader than
-// the issue that introduced it allows. The construct tests pin the exact statements; this test states the
+// what the handlers need. The construct tests pin the exact statements; this test states the
 // rules they must keep to, so a new statement cannot widen access unnoticed.
 import { App, CfnParameter, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
@@ -17,6 +17,8 @@ const ONLY_ON_STAR = new Set(['workspaces:CreateConnectionAlias', 'workspaces:Cr
 /** Of those, the ones that change something must be held to the owner tag by a condition. */
 const CONDITIONED_ON_STAR = new Set(['workspaces:CreateConnectionAlias', 'workspaces:CreateTags', 'workspaces:DeleteTags']);
 const CONNECT_ACTIONS = new Set(['connect:AssociateEmailAddressAlias', 'connect:DisassociateEmailAddressAlias', 'connect:DescribeEmailAddress']);
+/** Looks an address up by its email address; authorised on the instance, not on its addresses. */
+const CONNECT_INSTANCE_ACTIONS = new Set(['connect:SearchEmailAddresses']);
 /** The Provider framework's own function may only invoke and read our handler. */
 const FRAMEWORK_ACTIONS = new Set(['lambda:InvokeFunction', 'lambda:GetFunction']);
 
@@ -25,6 +27,7 @@ function stacks(): Stack[] {
   const tokens = new Stack(app, 'Tokens');
   new ConnectionAlias(tokens, 'Alias', { connectionString: 'a.example.com', directoryId: new CfnParameter(tokens, 'Dir').valueAsString });
   new EmailAddressAlias(tokens, 'Mail', { instanceId: new CfnParameter(tokens, 'Instance').valueAsString, emailAddressId: 'p', aliasEmailAddressId: 'a' });
+  new EmailAddressAlias(tokens, 'ByAddress', { instanceId: 'i-1', emailAddress: 'support@example.com', aliasEmailAddress: 'help@example.com' });
   const inVpc = new Stack(app, 'InVpc');
   new ConnectionAlias(inVpc, 'Alias', { connectionString: 'b.example.com', vpc: new ec2.Vpc(inVpc, 'Vpc') });
   return [new ExampleStack(app, 'Example'), tokens, inVpc];
@@ -68,10 +71,19 @@ describe.each(stacks().map((stack) => [stack.stackName, stack] as const))('%s', 
             }
           } else {
             resources.forEach((resource) => expect(resource).toMatch(/:workspaces:<Region>:<AccountId>:(connectionalias\/\*|directory\/(d-[0-9a-f]+|wsd-[0-9a-z]+|<[A-Za-z0-9]+>))"$/));
+            // Any of the account's aliases matches the wildcard: only the owner marker keeps foreign ones out.
+            if (resources.some((resource) => resource.endsWith(':connectionalias/*"'))) {
+              expect(statement.Condition).toEqual({ Null: { 'aws:ResourceTag/cdk-aliases:owner': 'false' } });
+            }
           }
         } else if (id.includes('EmailAddressAliasProviderHandler')) {
-          actions.forEach((action) => expect(CONNECT_ACTIONS).toContain(action));
-          resources.forEach((resource) => expect(resource).toMatch(/:connect:[^:]+:[^:]+:instance\/[^/]+\/email-address\/\*"$/));
+          if (actions.some((action) => CONNECT_INSTANCE_ACTIONS.has(action))) {
+            actions.forEach((action) => expect(CONNECT_INSTANCE_ACTIONS).toContain(action));
+            resources.forEach((resource) => expect(resource).toMatch(/:connect:[^:]+:[^:]+:instance\/[^/]+"$/));
+          } else {
+            actions.forEach((action) => expect(CONNECT_ACTIONS).toContain(action));
+            resources.forEach((resource) => expect(resource).toMatch(/:connect:[^:]+:[^:]+:instance\/[^/]+\/email-address\/\*"$/));
+          }
         } else if (id.includes('Provider') && id.includes('framework')) {
           actions.forEach((action) => expect(FRAMEWORK_ACTIONS).toContain(action));
           resources.forEach((resource) => expect(resource).toMatch(/ProviderHandler[0-9A-F]+/));

@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 
 // What `npm pack` ships: exactly what a consumer needs (the compiled library, the jsii assembly, the bundled
@@ -67,5 +68,36 @@ describe('npm package', () => {
     expect(pkg.keywords).toContain('awscdk');
     expect(pkg.license).toBe('Apache-2.0');
     expect(fs.readFileSync(path.join(root, 'LICENSE'), 'utf8')).toMatch(/Apache License\s+Version 2\.0/);
+  });
+});
+
+describe('the packed package.json', () => {
+  // A real pack, with npm's prepack and postpack scripts (which take the scripts out of the shipped manifest
+  // and put the repository's back); with them gone, pacote's `prepare` does not run, so assets/ is untouched.
+  let packed: Record<string, any>;
+  let before: string;
+  let after: string;
+  beforeAll(() => {
+    const destination = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk-aliases-pack-'));
+    before = fs.readFileSync(path.join(root, 'package.json'), 'utf8');
+    try {
+      execFileSync('npm', ['pack', '--pack-destination', destination], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+      after = fs.readFileSync(path.join(root, 'package.json'), 'utf8');
+      const tarball = path.join(destination, `${pkg.name}-${pkg.version}.tgz`);
+      packed = JSON.parse(execFileSync('tar', ['-xzOf', tarball, 'package/package.json'], { encoding: 'utf8' }));
+    } finally {
+      fs.rmSync(destination, { recursive: true, force: true });
+    }
+  });
+
+  test('runs nothing on install: no scripts, which would name files the package does not ship', () => {
+    expect(pkg.scripts.prepare).toBeDefined(); // the repository still bundles on a fresh clone's npm ci
+    expect(packed.scripts).toBeUndefined();
+    expect({ ...packed, scripts: undefined }).toEqual({ ...pkg, scripts: undefined });
+  });
+
+  test('the repository\'s package.json is put back exactly, with nothing left beside it', () => {
+    expect(after).toBe(before);
+    expect(fs.existsSync(path.join(root, 'package.json.unpacked'))).toBe(false);
   });
 });

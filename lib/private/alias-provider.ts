@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import { CustomResource, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 import type { AliasHandlerOptions } from '../alias-handler-options';
@@ -61,8 +62,6 @@ export class AliasProvider extends Construct {
     this.settings = describeSettings(options);
     this.firstRequester = requester.node.path;
     const network = { vpc: options.vpc, vpcSubnets: options.vpcSubnets, securityGroups: options.securityGroups };
-    // Only when set: merely naming the deprecated logRetention prints a deprecation warning at every synth.
-    const logging = options.logRetention !== undefined ? { logRetention: options.logRetention } : { logGroup: options.logGroup };
 
     this.handler = new lambda.Function(this, 'Handler', {
       code: lambda.Code.fromAsset(path.join(__dirname, '..', '..', 'assets', kind.handlerAsset)),
@@ -75,9 +74,13 @@ export class AliasProvider extends Construct {
       timeout: Duration.minutes(10),
       memorySize: 256,
       ...network,
-      ...logging,
+      logGroup: logGroupOf(this, 'HandlerLogs', options),
     });
-    const provider = new cr.Provider(this, 'Provider', { onEventHandler: this.handler, ...network, ...logging });
+    const provider = new cr.Provider(this, 'Provider', {
+      onEventHandler: this.handler,
+      ...network,
+      logGroup: logGroupOf(this, 'ProviderLogs', options),
+    });
     acknowledgeInherentFindings(this.handler, provider);
     this.serviceToken = provider.serviceToken;
   }
@@ -105,8 +108,37 @@ export class AliasProvider extends Construct {
       resourceType,
       properties: properties as Record<string, unknown>,
       removalPolicy,
+      serviceTimeout: SERVICE_TIMEOUT,
     });
   }
+}
+
+/**
+ * How long CloudFormation waits for a custom resource's answer before failing it (its default is one hour).
+ * The longest honest path through the framework and handler:
+ * - one attempt: the framework function invokes the handler synchronously and waits for it; the handler's
+ *   10-minute Lambda timeout bounds that wait (its own waits end 20 s earlier and report FAILED), so the
+ *   framework function (15-minute timeout) answers within about 10 minutes plus cold starts;
+ * - if the framework function itself crashes or is killed before answering, Lambda retries the asynchronous
+ *   invocation from CloudFormation about 1 minute later, and that second attempt again takes at most about
+ *   10 minutes: 10 + 1 + 10 = 21 minutes;
+ * - 4 minutes on top cover cold starts, the framework's own retries of a throttled invoke and Lambda's queueing.
+ * A third attempt (Lambda's second retry, 2 minutes after the first) would start past 23 minutes and could not
+ * finish honestly before this anyway; an answer lost for good now fails the resource after 25 minutes, not 60.
+ */
+const SERVICE_TIMEOUT = Duration.minutes(25);
+
+/**
+ * The log group of one of the provider's functions. With `logRetention`, a real log group with that
+ * retention (not aws-cdk-lib's deprecated Function option, which adds a Custom::LogRetention function per
+ * stack and prints a deprecation warning at every synth); it goes with the stack, as the functions do.
+ * Otherwise the user's `logGroup`, or undefined for Lambda's default group.
+ */
+function logGroupOf(scope: Construct, id: string, options: AliasHandlerOptions): logs.ILogGroup | undefined {
+  if (options.logRetention === undefined) {
+    return options.logGroup;
+  }
+  return new logs.LogGroup(scope, id, { retention: options.logRetention, removalPolicy: RemovalPolicy.DESTROY });
 }
 
 /** A comparable description of the settings; constructs are named by path, since two objects may be the same VPC. */

@@ -68,8 +68,8 @@ const HANDLER_WILDCARDS: readonly InherentWildcard[] = [
     reason:
       'Connection alias ids (wsca-...) are assigned by WorkSpaces when the handler creates the alias, so no ' +
       'policy written at synth can name them; the wildcard covers connection aliases of this account and Region ' +
-      'only, and Delete, Disassociate and UpdateConnectionAliasPermission are further limited to aliases that ' +
-      'carry the cdk-aliases:owner tag (aws:ResourceTag condition).',
+      'only, and every action on it is further limited to aliases that carry the cdk-aliases:owner tag ' +
+      '(aws:ResourceTag condition); the directories of AssociateConnectionAlias are named one by one.',
   },
   {
     matches: endsWithOnlyWildcard('/email-address/*'),

@@ -109,3 +109,19 @@ export function aliasIdProblem(value: string): string | undefined {
 export function ownerAccountIdProblem(value: string): string | undefined {
   return ACCOUNT_ID.test(value) ? undefined : `ownerAccountId must be a 12-digit AWS account id, got '${value}'`;
 }
+
+const EMAIL_ADDRESS = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+/** An email address as Amazon Connect's EmailAddress shape allows it (1-255 characters, the model's pattern). */
+export function emailAddressProblem(property: string, value: string): string | undefined {
+  return value.length <= 255 && EMAIL_ADDRESS.test(value)
+    ? undefined
+    : `${property} must be an email address such as 'support@example.my.connect.aws' (at most 255 characters, one '@', a dot in the domain, no spaces), got '${value}'`;
+}
+
+/** An id property given an email address: point to the property that takes one. */
+export function addressInIdPropertyProblem(idProperty: string, addressProperty: string, value: string): string | undefined {
+  return value.includes('@')
+    ? `${idProperty} takes an email address id or ARN, but '${value}' is an email address: give it as ${addressProperty} instead`
+    : undefined;
+}
