@@ -7,8 +7,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as zlib from 'node:zlib';
 import * as esbuild from 'esbuild';
-import { ConnectEmulator, EmulatedEndpoint, WorkSpacesEmulator } from '../test/emulator';
-import { emulatorEnvironment } from '../test/harness';
+import { ConnectEmulator, EmulatedEndpoint, WorkSpacesEmulator } from '../testkit';
+import { emulatorEnvironment, LAMBDA_RUNNER } from '../testkit';
 import { summarize, Summary } from './stats';
 import { withRetries } from './synth';
 
@@ -178,9 +178,9 @@ interface RunnerMessage {
   [key: string]: any;
 }
 
-/** Starts bench/runner.js on a bundle; `send` invokes the handler with one event and resolves with the runner's report. */
+/** Starts testkit's Lambda runner on a bundle; `send` invokes the handler with one event and resolves with the runner's report. */
 function startRunner(modulePath: string, env: Record<string, string>) {
-  const child = spawn(process.execPath, [path.join(__dirname, 'runner.js'), modulePath], {
+  const child = spawn(process.execPath, [LAMBDA_RUNNER, modulePath], {
     env: { PATH: process.env.PATH ?? '', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...env },
     stdio: ['pipe', 'pipe', 'pipe', 'pipe'],
   });

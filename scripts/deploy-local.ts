@@ -2,8 +2,8 @@
 // The example stack is synthesized; its bundled handlers run as Lambda would run them, against local
 // emulated WorkSpaces and Connect endpoints, through CloudFormation's create → update → delete. Every
 // CloudFormation event is printed with its outcome, and the emulated account's state after each step.
-import { ConnectEmulator, WorkSpacesEmulator } from '../test/emulator';
-import { CloudFormationSimulator, emulatorEnvironment, OperationResult, synthesizeStack } from '../test/harness';
+import { ConnectEmulator, WorkSpacesEmulator } from '../testkit';
+import { CloudFormationSimulator, emulatorEnvironment, OperationResult, synthesizeStack } from '../testkit';
 import { ExampleStack, ExampleStackProps } from '../example/example-stack';
 
 const INSTANCE = '11111111-2222-3333-4444-555555555555';

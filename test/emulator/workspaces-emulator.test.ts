@@ -11,7 +11,7 @@ import {
   UpdateConnectionAliasPermissionCommand,
   WorkSpacesClient,
 } from '@aws-sdk/client-workspaces';
-import { WorkSpacesEmulator, WorkSpacesEmulatorOptions } from './workspaces-emulator';
+import { WorkSpacesEmulator, WorkSpacesEmulatorOptions } from '../../testkit';
 
 const OWNER = '111111111111';
 const SHARED = '222222222222';

@@ -1,9 +1,10 @@
-// Runs a bundled handler in this (fresh) process and measures it, for bench/handlers.ts:
-//   node bench/runner.js <modulePath>
-// It require()s the module and reports on file descriptor 3 how long that took and the CPU it used
-// (the cold start). Then it reads events from stdin, one JSON line each ({ event, timeoutMs }), invokes the
-// handler with each in turn and reports, per event, the wall time and the CPU time of this process
-// (process.cpuUsage: user + system, which includes the SDK's work; the emulator runs in the parent).
+// Runs a bundled handler in this (fresh) process, as a Lambda container would:
+//   node testkit/lambda/runner.js <modulePath>
+// It require()s the module (the cold start) and reports on file descriptor 3, one JSON line each, how long
+// that took and the CPU it used. Then it reads events from stdin, one JSON line each ({ event, timeoutMs }),
+// invokes the handler with each in turn (the context counts down from timeoutMs) and reports the outcome,
+// the wall time and the CPU time of this process (process.cpuUsage: user + system, which includes the SDK's
+// work). Outcomes go to fd 3 so that the handler's own logging on stdout cannot be mistaken for them.
 // Plain JavaScript on purpose: no compiler hook is loaded, so the process is as close to Lambda's as it gets.
 const fs = require('node:fs');
 const readline = require('node:readline');
@@ -13,7 +14,13 @@ const report = (message) => fs.writeSync(3, `${JSON.stringify(message)}\n`);
 
 const cpuBefore = process.cpuUsage();
 const loadStarted = process.hrtime.bigint();
-const handlerModule = require(modulePath);
+let handlerModule;
+try {
+  handlerModule = require(modulePath);
+} catch (error) {
+  // Lambda reports an init error as the invocation's failure; so does this runner, for every event.
+  handlerModule = { handler: () => Promise.reject(error) };
+}
 const loadMs = Number(process.hrtime.bigint() - loadStarted) / 1e6;
 const loadCpu = process.cpuUsage(cpuBefore);
 report({ type: 'loaded', loadMs, loadCpuMs: (loadCpu.user + loadCpu.system) / 1000, uptimeMs: process.uptime() * 1000 });
