@@ -25,10 +25,12 @@ const KNOWN_FAILURES: Record<string, string> = {
   'EmailAddressAlias / delete / throttling 70%': SDK_GIVES_UP,
 };
 
-const cells: Cell[] = [];
+/** By the order the cells are declared in (scenario, then fault), whatever order they finish in. */
+const finished: Cell[] = [];
 const started = Date.now();
 
 afterAll(() => {
+  const cells = finished.filter(Boolean);
   const ran = cells.filter((c) => c.result !== 'n/a');
   const failed = cells.filter((c) => c.result === 'FAIL');
   const lines = [
@@ -49,14 +51,14 @@ function key(cell: { construct: string; scenario: string; fault: string }): stri
 
 let seedIndex = 0;
 describe.each(CONSTRUCTS.map((cut) => [cut.construct, cut] as const))('%s', (_name, cut) => {
-  const runs = cut.scenarios.flatMap((scenario) => FAULTS.map((fault) => ({ scenario, fault, seed: SEED + seedIndex++ })));
-  for (const { scenario, fault, seed } of runs) {
+  const runs = cut.scenarios.flatMap((scenario) => FAULTS.map((fault) => ({ scenario, fault, index: seedIndex++ })));
+  for (const { scenario, fault, index } of runs) {
     const name = `${scenario.name} under ${fault.name}`;
     const known = KNOWN_FAILURES[key({ construct: cut.construct, scenario: scenario.name, fault: fault.name })];
     const define = known ? test.concurrent.failing : test.concurrent;
     define(known ? `${name} [known failure: ${known}]` : name, async () => {
-      const cell = await runCell(cut, scenario, fault, seed);
-      cells.push(cell);
+      const cell = await runCell(cut, scenario, fault, SEED + index);
+      finished[index] = cell;
       if (cell.result === 'n/a') {
         expect(fault.notApplicable?.[cut.service]).toBeDefined();
       } else {
