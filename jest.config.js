@@ -3,6 +3,8 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
+  // The fault matrix and the load run take minutes: jest.reliability.config.js runs them.
+  testPathIgnorePatterns: ['/node_modules/', '\\.reliability\\.test\\.ts$'],
   // Prefer .ts so jest never picks up jsii's compiled lib/*.js next to the sources.
   moduleFileExtensions: ['ts', 'js', 'json'],
   transform: {

@@ -6,9 +6,9 @@
 // Bundle bytes are budget tests (test/budgets-bundle.test.ts); only the timing is measured here.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { ConnectEmulator, EmulatedEndpoint, WorkSpacesEmulator } from '../test/emulator';
-import { emulatorEnvironment, HandlerBundle, invoke } from '../test/harness';
-import { eventBuilders } from '../test/lambda/cloudformation-events';
+import { ConnectEmulator, EmulatedEndpoint, eventBuilders, WorkSpacesEmulator } from '../testkit';
+import { emulatorEnvironment, HandlerBundle, invoke } from '../testkit';
+
 import { buildFloor, buildHandler, HANDLERS, HandlerName, writeBundle } from './bundles';
 import { summarize, Summary } from './summary';
 

@@ -9,8 +9,8 @@ import * as path from 'node:path';
 import { Stack, Tags } from 'aws-cdk-lib';
 import { ConnectionAlias, EmailAddressAlias } from '../lib';
 import { DEFAULT_BACKOFF } from '../lambda/shared/poll';
-import { ConnectEmulator, EmulatedEndpoint, WorkSpacesEmulator } from '../test/emulator';
-import { CloudFormationSimulator, emulatorEnvironment, OperationResult, synthesize, SynthesizedStack } from '../test/harness';
+import { ConnectEmulator, EmulatedEndpoint, WorkSpacesEmulator } from '../testkit';
+import { CloudFormationSimulator, emulatorEnvironment, OperationResult, synthesize, SynthesizedStack } from '../testkit';
 import { summarize, Summary } from './summary';
 
 export type Construct = 'ConnectionAlias' | 'EmailAddressAlias';

@@ -2,8 +2,8 @@
 // The example stack is synthesized; its bundled handlers run as Lambda would run them, against local
 // emulated WorkSpaces and Connect endpoints, through CloudFormation's create → update → delete. Every
 // CloudFormation event is printed with its outcome, and the emulated account's state after each step.
-import { ConnectEmulator, WorkSpacesEmulator } from '../test/emulator';
-import { CloudFormationSimulator, emulatorEnvironment, OperationResult, synthesizeStack } from '../test/harness';
+import { ConnectEmulator, WorkSpacesEmulator } from '../testkit';
+import { CloudFormationSimulator, emulatorEnvironment, OperationResult, synthesizeStack } from '../testkit';
 import { ExampleStack, ExampleStackProps } from '../example/example-stack';
 
 const INSTANCE = '11111111-2222-3333-4444-555555555555';
@@ -22,15 +22,27 @@ function show(title: string, result: OperationResult): void {
   }
 }
 
+/** Email address by id, to label Connect's ids with the addresses people know. */
+const addresses = new Map<string, string>();
+/** The ConnectionIdentifier each alias had at the last look: a change means the DNS TXT record must follow. */
+const identifiers = new Map<string, string>();
+
 function state(workspaces: WorkSpacesEmulator, connect: ConnectEmulator): void {
   console.log('  state:');
   for (const alias of workspaces.aliases()) {
-    const associations = alias.associations.map((a) => `${a.resourceId} ${a.associationStatus} (${a.connectionIdentifier})`).join(', ') || 'not associated';
+    const associations = alias.associations.map((a) => `${a.resourceId} ${a.associationStatus} (ConnectionIdentifier ${a.connectionIdentifier})`).join(', ') || 'not associated';
     const { 'cdk-aliases:owner': _owner, ...tags } = alias.tags;
     console.log(`    WorkSpaces ${alias.aliasId} ${alias.connectionString} ${alias.state}; ${associations}; shared with ${alias.sharedWith.join(', ') || 'nobody'}; tags ${JSON.stringify(tags)}`);
+    const identifier = alias.associations[0]?.connectionIdentifier;
+    const before = identifiers.get(alias.aliasId);
+    if (identifier && before && identifier !== before) {
+      console.log(`      ConnectionIdentifier changed ${before} → ${identifier}: the DNS TXT record for ${alias.connectionString} must follow`);
+    }
+    if (identifier) identifiers.set(alias.aliasId, identifier);
   }
+  const label = (id: string) => `${addresses.get(id) ?? '?'} (${id})`;
   for (const link of connect.associations()) {
-    console.log(`    Connect    ${link.aliasEmailAddressId} → ${link.emailAddressId}`);
+    console.log(`    Connect    alias ${label(link.aliasEmailAddressId)} → primary ${label(link.emailAddressId)}: mail to the alias reaches the primary`);
   }
   if (workspaces.aliases().length + connect.associations().length === 0) {
     console.log('    (nothing)');
@@ -41,10 +53,15 @@ async function main(): Promise<void> {
   const workspaces = await WorkSpacesEmulator.start({ createDelayMs: 500, deleteDelayMs: 500, associateDelayMs: 500, disassociateDelayMs: 500 });
   const connect = await ConnectEmulator.start();
   connect.addInstance(INSTANCE);
-  const support = connect.addEmailAddress(INSTANCE, 'support@example.my.connect.aws');
-  const help = connect.addEmailAddress(INSTANCE, 'help@example.my.connect.aws');
+  const add = (address: string, id?: string) => {
+    const added = connect.addEmailAddress(INSTANCE, address, id);
+    addresses.set(added, address);
+    return added;
+  };
+  const support = add('support@example.my.connect.aws');
+  const help = add('help@example.my.connect.aws');
   for (const n of [1, 2, 3]) {
-    connect.addEmailAddress(INSTANCE, `sales${n}@example.my.connect.aws`, `aaaaaaaa-0000-0000-0000-00000000000${n}`);
+    add(`sales${n}@example.my.connect.aws`, `aaaaaaaa-0000-0000-0000-00000000000${n}`);
   }
   const example = (props: ExampleStackProps) => synthesizeStack((app) => new ExampleStack(app, 'CdkAliasesExample', props));
   const v1 = example({});

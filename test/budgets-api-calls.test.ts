@@ -4,8 +4,8 @@
 // call here is paid again on every deployment, and counts against the service's throttling limits.
 import { Stack, Tags } from 'aws-cdk-lib';
 import { ConnectionAlias, EmailAddressAlias } from '../lib';
-import { ConnectEmulator, EmulatedEndpoint, WorkSpacesEmulator } from './emulator';
-import { CloudFormationSimulator, emulatorEnvironment, OperationResult, synthesize, SynthesizedStack } from './harness';
+import { ConnectEmulator, EmulatedEndpoint, WorkSpacesEmulator } from '../testkit';
+import { CloudFormationSimulator, emulatorEnvironment, OperationResult, synthesize, SynthesizedStack } from '../testkit';
 
 const INSTANCE = '11111111-2222-3333-4444-555555555555';
 const ADDRESS = { a: 'aaaaaaaa-0000-0000-0000-000000000001', b: 'aaaaaaaa-0000-0000-0000-000000000002', c: 'aaaaaaaa-0000-0000-0000-000000000003' };

@@ -5,7 +5,7 @@ import {
   DisassociateEmailAddressAliasCommand,
   SearchEmailAddressesCommand,
 } from '@aws-sdk/client-connect';
-import { ConnectEmulator, ConnectEmulatorOptions } from './connect-emulator';
+import { ConnectEmulator, ConnectEmulatorOptions } from '../../testkit';
 
 const ACCOUNT = '111111111111';
 

@@ -11,7 +11,7 @@ import {
   UpdateConnectionAliasPermissionCommand,
   WorkSpacesClient,
 } from '@aws-sdk/client-workspaces';
-import { WorkSpacesEmulator, WorkSpacesEmulatorOptions } from './workspaces-emulator';
+import { WorkSpacesEmulator, WorkSpacesEmulatorOptions } from '../../testkit';
 
 const OWNER = '111111111111';
 const SHARED = '222222222222';
@@ -81,7 +81,15 @@ describe('CreateConnectionAlias', () => {
     await sleep(300);
     expect((await describe1(client, aliasId))?.State).toBe('CREATED');
     expect(ws.callsOf('CreateConnectionAlias')).toEqual([
-      { operation: 'CreateConnectionAlias', input: { ConnectionString: 'desktop.example.com' }, outcome: 'ok', at: expect.any(Number) },
+      {
+        operation: 'CreateConnectionAlias',
+        input: { ConnectionString: 'desktop.example.com' },
+        accountId: '111111111111',
+        region: 'us-east-1',
+        resources: [`arn:aws:workspaces:us-east-1:111111111111:connectionalias/${aliasId}`],
+        outcome: 'ok',
+        at: expect.any(Number),
+      },
     ]);
   });
 

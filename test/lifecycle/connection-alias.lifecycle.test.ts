@@ -4,8 +4,8 @@
 import { RemovalPolicy, Stack, Tags } from 'aws-cdk-lib';
 import { ConnectionAlias, ConnectionAliasProps } from '../../lib';
 import { DeleteConnectionAliasCommand, WorkSpacesClient } from '@aws-sdk/client-workspaces';
-import { WorkSpacesEmulator, WorkSpacesEmulatorOptions } from '../emulator';
-import { CloudFormationSimulator, emulatorEnvironment, synthesize } from '../harness';
+import { WorkSpacesEmulator, WorkSpacesEmulatorOptions } from '../../testkit';
+import { CloudFormationSimulator, emulatorEnvironment, physicalIdOf, synthesize } from '../../testkit';
 
 const OWNER_TAG = 'cdk-aliases:owner';
 let emulator: WorkSpacesEmulator;
@@ -84,7 +84,7 @@ test('create, update in place, move, share, replace with cleanup, and delete', a
     ['deploy', 'Update', 'SUCCESS'],
     ['cleanup', 'Delete', 'SUCCESS'],
   ]);
-  expect(replaced.events[1].event.PhysicalResourceId).toBe(aliasId);
+  expect(physicalIdOf(replaced.events[1].event)).toBe(aliasId);
   expect(emulator.aliases()).toHaveLength(1);
   [alias] = emulator.aliases();
   expect(alias.aliasId).not.toBe(aliasId);

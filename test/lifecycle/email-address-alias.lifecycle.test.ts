@@ -5,8 +5,8 @@ import { ConnectClient, DisassociateEmailAddressAliasCommand } from '@aws-sdk/cl
 import { RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as connect from 'aws-cdk-lib/aws-connect';
 import { EmailAddressAlias, EmailAddressAliasProps } from '../../lib';
-import { ConnectEmulator } from '../emulator';
-import { CloudFormationSimulator, emulatorEnvironment, synthesize } from '../harness';
+import { ConnectEmulator } from '../../testkit';
+import { CloudFormationSimulator, emulatorEnvironment, synthesize } from '../../testkit';
 
 let emulator: ConnectEmulator;
 let cfn: CloudFormationSimulator;

@@ -2,8 +2,8 @@
 // pre-signed ResponseURL or the function's credentials, and every line names its resource and request.
 import { Stack } from 'aws-cdk-lib';
 import { ConnectionAlias, EmailAddressAlias } from '../../lib';
-import { ConnectEmulator, WorkSpacesEmulator } from '../emulator';
-import { CloudFormationSimulator, emulatorEnvironment, ResourceEvent, synthesize } from '../harness';
+import { ConnectEmulator, WorkSpacesEmulator } from '../../testkit';
+import { CloudFormationSimulator, emulatorEnvironment, ResourceEvent, synthesize } from '../../testkit';
 
 let workspaces: WorkSpacesEmulator;
 let connect: ConnectEmulator;

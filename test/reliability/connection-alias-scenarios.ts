@@ -1,8 +1,8 @@
 import { Stack, Tags } from 'aws-cdk-lib';
 import { ConnectionAlias } from '../../lib';
-import { WorkSpacesEmulator } from '../emulator';
-import { CloudFormationSimulator, emulatorEnvironment, synthesize, SynthesizedStack } from '../harness';
-import type { ConstructUnderTest, Scenario, World } from './scenario';
+import { WorkSpacesEmulator } from '../../testkit';
+import { CloudFormationSimulator, emulatorEnvironment, synthesize, SynthesizedStack } from '../../testkit';
+import type { ConstructUnderTest, Scenario, World } from '../../testkit';
 
 /** One ConnectionAlias as a stack declares it. */
 export interface DeclaredAlias {

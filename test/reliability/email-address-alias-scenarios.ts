@@ -1,9 +1,9 @@
 import { ConnectClient, DisassociateEmailAddressAliasCommand } from '@aws-sdk/client-connect';
 import { Stack } from 'aws-cdk-lib';
 import { EmailAddressAlias } from '../../lib';
-import { ConnectEmulator } from '../emulator';
-import { CloudFormationSimulator, emulatorEnvironment, synthesize, SynthesizedStack } from '../harness';
-import type { ConstructUnderTest, Scenario, World } from './scenario';
+import { ConnectEmulator } from '../../testkit';
+import { CloudFormationSimulator, emulatorEnvironment, synthesize, SynthesizedStack } from '../../testkit';
+import type { ConstructUnderTest, Scenario, World } from '../../testkit';
 
 /** One primary → alias pair, by address id. */
 export interface DeclaredPair {

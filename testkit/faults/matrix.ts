@@ -1,32 +1,86 @@
-// The fault matrix: every lifecycle scenario of both constructs under every fault, with the real bundled
-// handlers against the emulated endpoints. Each run ends by checking the account holds exactly what the
-// stack declares, then deletes the stack and checks nothing is left. Prints one table per construct and
-// exits non-zero if any run fails.  Run: npm run test:faults   (SEED=<n> to vary the faults, CELLS=<n> parallel runs)
-import { CONNECTION_ALIAS } from './connection-alias-scenarios';
-import { EMAIL_ADDRESS_ALIAS } from './email-address-alias-scenarios';
-import { FAULTS, FaultCase, seededRandom } from './faults';
-import type { ResourceEvent } from '../harness';
-import type { ConstructUnderTest, Scenario, Step, World } from './scenario';
+// The fault matrix's vocabulary and its one cell: a lifecycle scenario of one construct, whose step under
+// test runs with one fault against the real bundled handlers and the emulators, then is checked against
+// the declaration and torn down. The constructs' scenarios live with the tests that run them.
+import type { OperationResult, ResourceEvent } from '../cloudformation/simulator';
+import type { CloudFormationSimulator, StackStatus, SynthesizedStack } from '../cloudformation';
+import type { FaultPlan } from '../emulators/emulated-endpoint';
+import { FaultCase, seededRandom, Service } from './plans';
 
-interface Cell {
+/** One step of a scenario: deploy a declaration, delete the stack, or change the account behind its back. */
+export type Step<D> = { readonly deploy: D } | { readonly deleteStack: true } | { readonly outOfBand: (world: World) => Promise<void> };
+
+/** A lifecycle scenario: setup steps run cleanly, then the step under test runs with the fault. */
+export interface Scenario<D> {
+  readonly name: string;
+  readonly setup: ReadonlyArray<Step<D>>;
+  readonly tested: Step<D>;
+  /** What CloudFormation reports for the tested step (when it does not exceed the handler's budget). */
+  readonly expected: StackStatus;
+  /** What the account must hold afterwards; undefined: nothing. */
+  readonly declared: D | undefined;
+  /** How many new aliases (or associations) the tested step must leave in place; more are duplicates. */
+  readonly creations: number;
+  /**
+   * What a later deployment declares to recover when the tested step ran out of time (default: `declared`).
+   * A failed Create's Delete is skipped by CloudFormation, so its alias is recovered by deploying it again.
+   */
+  readonly recoverTo?: D;
+}
+
+/** Counters of the emulated service at one moment. */
+export interface Mark {
+  /** Calls received. */
+  readonly calls: number;
+  /** Calls answered from the idempotency-token cache instead of being applied. */
+  readonly replays: number;
+  /** Resources created so far. */
+  readonly created: number;
+}
+
+/** The emulated account and CloudFormation for one run of one scenario. */
+export interface World {
+  readonly cfn: CloudFormationSimulator;
+  setFaults(plan: FaultPlan | undefined): void;
+  /** The service's transition delay; undefined restores the normal short one. */
+  setTransitionDelay(ms: number | undefined): void;
+  /** Where the emulated service's counters stand now. */
+  mark(): Mark;
+  stop(): Promise<void>;
+}
+
+/** Everything the fault matrix needs to know about one construct. */
+export interface ConstructUnderTest<D, W extends World = World> {
+  readonly construct: string;
+  readonly service: Service;
+  readonly scenarios: ReadonlyArray<Scenario<D>>;
+  start(): Promise<W>;
+  stackFor(world: W, declared: D): SynthesizedStack;
+  /** What is wrong with the account against the declaration, and how many resources are not declared. */
+  check(world: W, declared: D | undefined): { problems: string[]; leaked: number };
+  /** Aliases (or associations) the service applied since `since` and that were not undone since. */
+  applied(world: W, since: Mark): number;
+}
+
+/** The outcome of one scenario under one fault. */
+export interface Cell {
   readonly construct: string;
   readonly scenario: string;
   readonly fault: string;
   readonly result: 'pass' | 'FAIL' | 'n/a';
+  /** API calls the step under test made. */
   readonly calls: number;
+  /** Resources in the account that no declaration holds, after the step or after the stack's deletion. */
   readonly leaked: number;
+  /** Resources applied beyond what the step needs. */
   readonly duplicated: number;
   readonly seconds: number;
+  /** What is wrong; empty when the cell passes (for 'n/a', why it does not apply). */
   readonly problems: string[];
 }
 
-const SEED = Number(process.env.SEED ?? 20261121);
-const PARALLEL = Number(process.env.CELLS ?? 6);
-
 async function runStep<D>(cut: ConstructUnderTest<D, any>, world: World, step: Step<D>): Promise<string | undefined> {
   if ('deploy' in step) {
-    const result = await world.cfn.deploy(cut.stackFor(world, step.deploy));
-    return result.status;
+    return (await world.cfn.deploy(cut.stackFor(world, step.deploy))).status;
   }
   if ('deleteStack' in step) {
     return (await world.cfn.deleteStack()).status;
@@ -35,7 +89,11 @@ async function runStep<D>(cut: ConstructUnderTest<D, any>, world: World, step: S
   return undefined;
 }
 
-async function runCell<D>(cut: ConstructUnderTest<D, any>, scenario: Scenario<D>, fault: FaultCase, seed: number): Promise<Cell> {
+/**
+ * Runs `scenario` of `cut`: the setup cleanly, the step under test with `fault` (seeded by `seed`), then checks
+ * the account holds exactly the declaration, deletes the stack and checks nothing is left.
+ */
+export async function runCell<D>(cut: ConstructUnderTest<D, any>, scenario: Scenario<D>, fault: FaultCase, seed: number): Promise<Cell> {
   const base = { construct: cut.construct, scenario: scenario.name, fault: fault.name };
   if (fault.notApplicable?.[cut.service]) {
     return { ...base, result: 'n/a', calls: 0, leaked: 0, duplicated: 0, seconds: 0, problems: [fault.notApplicable[cut.service]!] };
@@ -84,9 +142,9 @@ async function runCell<D>(cut: ConstructUnderTest<D, any>, scenario: Scenario<D>
       await new Promise((resolve) => setTimeout(resolve, fault.transitionDelayMs));
       world.setTransitionDelay(undefined);
       declared = scenario.recoverTo ?? scenario.declared;
-      const recovery = declared ? await world.cfn.deploy(cut.stackFor(world, declared)) : await world.cfn.deleteStack();
+      const recovery: OperationResult = declared ? await world.cfn.deploy(cut.stackFor(world, declared)) : await world.cfn.deleteStack();
       if (!/_COMPLETE$/.test(recovery.status) || /ROLLBACK/.test(recovery.status)) {
-        problems.push(`recovery ended ${recovery.status}: ${recovery.events.map((e: ResourceEvent) => e.reason).filter(Boolean).join('; ')}`);
+        problems.push(`recovery ended ${recovery.status}: ${recovery.events.map((e) => e.reason).filter(Boolean).join('; ')}`);
       }
       // What the step could not undo in time, the recovery adopts: count duplicates over both. A recovery
       // to a declaration keeps exactly one resource.
@@ -117,53 +175,16 @@ async function runCell<D>(cut: ConstructUnderTest<D, any>, scenario: Scenario<D>
   return { ...base, result: problems.length ? 'FAIL' : 'pass', calls, leaked, duplicated, seconds, problems };
 }
 
-async function inParallel<T, R>(items: T[], limit: number, work: (item: T, index: number) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await work(items[index], index);
-    }
-  }));
-  return results;
-}
-
-function table(cells: Cell[], construct: string): string {
+/** One markdown table per construct: rows are scenarios, columns faults, cells "result calls/leaked/duplicated". */
+export function matrixTable(cells: readonly Cell[], construct: string, faults: readonly FaultCase[]): string {
   const mine = cells.filter((c) => c.construct === construct);
   const scenarios = [...new Set(mine.map((c) => c.scenario))];
-  const header = `| ${construct} | ${FAULTS.map((f) => f.name).join(' | ')} |`;
-  const rule = `|---|${FAULTS.map(() => '---').join('|')}|`;
-  const rows = scenarios.map((scenario) => `| ${scenario} | ${FAULTS.map((fault) => {
-    const cell = mine.find((c) => c.scenario === scenario && c.fault === fault.name)!;
+  const header = `| ${construct} | ${faults.map((f) => f.name).join(' | ')} |`;
+  const rule = `|---|${faults.map(() => '---').join('|')}|`;
+  const rows = scenarios.map((scenario) => `| ${scenario} | ${faults.map((fault) => {
+    const cell = mine.find((c) => c.scenario === scenario && c.fault === fault.name);
+    if (!cell) return 'not run';
     return cell.result === 'n/a' ? 'n/a' : `${cell.result === 'pass' ? 'pass' : '**FAIL**'} ${cell.calls}/${cell.leaked}/${cell.duplicated}`;
   }).join(' | ')} |`);
   return [header, rule, ...rows].join('\n');
 }
-
-async function main(): Promise<void> {
-  const constructs: Array<ConstructUnderTest<any, any>> = [CONNECTION_ALIAS, EMAIL_ADDRESS_ALIAS];
-  const runs = constructs.flatMap((cut) => cut.scenarios.flatMap((scenario) => FAULTS.map((fault) => ({ cut, scenario, fault }))));
-  const started = Date.now();
-  const cells = await inParallel(runs, PARALLEL, ({ cut, scenario, fault }, index) => runCell(cut, scenario, fault, SEED + index));
-
-  console.log(`Fault matrix, seed ${SEED}: each cell is result API-calls/leaked/duplicated for the step under test.\n`);
-  for (const cut of constructs) {
-    console.log(`${table(cells, cut.construct)}\n`);
-  }
-  const failed = cells.filter((c) => c.result === 'FAIL');
-  for (const cell of failed) {
-    console.log(`FAIL ${cell.construct} / ${cell.scenario} / ${cell.fault}:\n  ${cell.problems.join('\n  ')}`);
-  }
-  const ran = cells.filter((c) => c.result !== 'n/a');
-  const totalCalls = ran.reduce((sum, c) => sum + c.calls, 0);
-  console.log(`\n${ran.length} runs in ${((Date.now() - started) / 1000).toFixed(0)} s, ${totalCalls} API calls; ` +
-    `${cells.length - ran.length} not applicable; leaked ${ran.reduce((s, c) => s + c.leaked, 0)}, duplicated ${ran.reduce((s, c) => s + c.duplicated, 0)}`);
-  console.log(`faults: ${ran.length - failed.length} passed, ${failed.length} failed`);
-  process.exitCode = failed.length ? 1 : 0;
-}
-
-main().catch((error) => {
-  console.error(error);
-  process.exitCode = 1;
-});

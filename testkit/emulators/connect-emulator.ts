@@ -40,6 +40,7 @@ interface EmailAddressRecord {
   alias?: string;
   /** What reads still show until `until`: Connect's reads may lag its writes (eventual consistency). */
   lagging?: { readonly alias?: string; readonly until: number };
+  readonly tags: Map<string, string>;
 }
 
 interface CachedResponse {
@@ -55,13 +56,20 @@ const ALIAS_ACTIONS: Record<string, string | undefined> = {
 };
 const MAX_CLIENT_TOKEN = 500;
 const MAX_SEARCH_RESULTS = 100;
+const MAX_TAGS = 50;
+/** Connect's TagKey pattern; keys starting with aws: are reserved. */
+const TAG_KEY = /^(?!aws:)[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,128}$/u;
+/** [assumed] The fields a StringCondition may name: the EmailAddressMetadata members that hold text. */
+const SEARCHABLE_FIELDS: Record<string, (a: EmailAddressRecord) => string | undefined> = {
+  EmailAddress: (a) => a.emailAddress,
+};
 
 const notFound = (message: string) => new EmulatorError(404, 'ResourceNotFoundException', message);
 const invalidRequest = (message: string) => new EmulatorError(400, 'InvalidRequestException', message);
 const invalidParameter = (message: string) => new EmulatorError(400, 'InvalidParameterException', message);
 const conflict = (message: string) => new EmulatorError(409, 'ResourceConflictException', message);
 
-/** Amazon Connect email addresses and their aliases (restJson1), for one account in one Region. */
+/** Amazon Connect email addresses, their aliases and tags (restJson1), for one account in one Region. */
 export class ConnectEmulator extends EmulatedEndpoint {
   public static async start(options: ConnectEmulatorOptions = {}): Promise<ConnectEmulator> {
     const emulator = new ConnectEmulator(options);
@@ -91,14 +99,21 @@ export class ConnectEmulator extends EmulatedEndpoint {
     return instanceId;
   }
 
-  public addEmailAddress(instanceId: string, emailAddress: string, emailAddressId: string = randomUUID()): string {
+  public addEmailAddress(instanceId: string, emailAddress: string, emailAddressId: string = randomUUID(), tags: Record<string, string> = {}): string {
     const addresses = this.instances.get(instanceId);
     if (!addresses) throw new Error(`addEmailAddress: unknown instance ${instanceId}`);
     if (addresses.has(emailAddressId)) throw new Error(`addEmailAddress: ${emailAddressId} already exists`);
     if ([...addresses.values()].some((a) => a.emailAddress === emailAddress)) throw new Error(`addEmailAddress: ${emailAddress} already exists`);
     const now = new Date().toISOString();
-    addresses.set(emailAddressId, { id: emailAddressId, emailAddress, createTimestamp: now, modifiedTimestamp: now });
+    addresses.set(emailAddressId, { id: emailAddressId, emailAddress, createTimestamp: now, modifiedTimestamp: now, tags: new Map(Object.entries(tags)) });
     return emailAddressId;
+  }
+
+  /** The tags of an address (a copy). */
+  public tagsOf(instanceId: string, emailAddressId: string): Record<string, string> {
+    const address = this.instances.get(instanceId)?.get(emailAddressId);
+    if (!address) throw new Error(`tagsOf: unknown address ${instanceId}/${emailAddressId}`);
+    return Object.fromEntries(address.tags);
   }
 
   /** Like DeleteEmailAddress, which removes the alias relationships the address took part in. */
@@ -147,6 +162,13 @@ export class ConnectEmulator extends EmulatedEndpoint {
     let input: any = body;
     if (request.method === 'POST' && labels.length === 1 && root === 'search-email-addresses') {
       operation = 'SearchEmailAddresses';
+    } else if (root === 'tags' && labels.length === 2 && request.method === 'POST') {
+      operation = 'TagResource';
+      input = { resourceArn: instanceId, ...body };
+    } else if (root === 'tags' && labels.length === 2 && request.method === 'DELETE') {
+      operation = 'UntagResource';
+      // tagKeys is an httpQuery list: ?tagKeys=a&tagKeys=b
+      input = { resourceArn: instanceId, tagKeys: new URLSearchParams(request.url.split('?')[1] ?? '').getAll('tagKeys') };
     } else if (root === 'email-addresses' && labels.length === 4 && request.method === 'POST') {
       operation = ALIAS_ACTIONS[action];
       input = { InstanceId: instanceId, EmailAddressId: emailAddressId, ...body };
@@ -161,6 +183,8 @@ export class ConnectEmulator extends EmulatedEndpoint {
   }
 
   protected execute(operation: string, input: any): unknown {
+    if (operation === 'TagResource') return this.tagResource(input);
+    if (operation === 'UntagResource') return this.untagResource(input);
     if (!IDEMPOTENT.has(operation)) return operation === 'DescribeEmailAddress' ? this.describe(input) : this.search(input);
     const apply = () => (operation === 'AssociateEmailAddressAlias' ? this.associate(input) : this.disassociate(input));
 
@@ -252,13 +276,19 @@ export class ConnectEmulator extends EmulatedEndpoint {
       ModifiedTimestamp: address.modifiedTimestamp,
       // Only the primary shows the link; an alias's own record does not say it is one.
       AliasConfigurations: aliasConfigurations(this.shownAlias(address)),
-      Tags: {},
+      Tags: Object.fromEntries(address.tags),
     };
   }
 
-  /** Search filters are ignored: every address of the instance matches. */
+  /**
+   * SearchCriteria (StringCondition, AndConditions, OrConditions) and SearchFilter.TagFilter select addresses.
+   * [assumed] Every comparison ignores case, so EXACT may return addresses that differ in case: a caller
+   * after one address must compare the results itself.
+   */
   private search(input: any): unknown {
-    const addresses = [...this.instance(input.InstanceId).values()];
+    validateCriteria(input.SearchCriteria);
+    const addresses = [...this.instance(input.InstanceId).values()]
+      .filter((a) => matchesCriteria(a, input.SearchCriteria) && matchesTagFilter(a, input.SearchFilter?.TagFilter));
     const maxResults = input.MaxResults ?? MAX_SEARCH_RESULTS;
     if (!Number.isInteger(maxResults) || maxResults < 1 || maxResults > MAX_SEARCH_RESULTS) {
       throw invalidParameter(`MaxResults must be between 1 and ${MAX_SEARCH_RESULTS}.`);
@@ -266,8 +296,10 @@ export class ConnectEmulator extends EmulatedEndpoint {
     const query = { InstanceId: input.InstanceId, SearchCriteria: input.SearchCriteria, SearchFilter: input.SearchFilter };
     const offset = input.NextToken === undefined ? 0 : decodePageToken(String(input.NextToken), query);
     if (offset === undefined) throw invalidParameter('The NextToken is not valid.');
+    const page = addresses.slice(offset, offset + maxResults);
+    page.forEach((a) => this.touch(this.emailAddressArn(input.InstanceId, a.id)));
     return {
-      EmailAddresses: addresses.slice(offset, offset + maxResults).map((a) => ({
+      EmailAddresses: page.map((a) => ({
         EmailAddressId: a.id,
         EmailAddressArn: this.emailAddressArn(input.InstanceId, a.id),
         EmailAddress: a.emailAddress,
@@ -287,8 +319,84 @@ export class ConnectEmulator extends EmulatedEndpoint {
   private address(addresses: Map<string, EmailAddressRecord>, emailAddressId: unknown): EmailAddressRecord {
     const address = typeof emailAddressId === 'string' ? addresses.get(emailAddressId) : undefined;
     if (!address) throw notFound(`Email address ${String(emailAddressId)} not found.`);
+    for (const [instanceId, held] of this.instances) {
+      if (held === addresses) this.touch(this.emailAddressArn(instanceId, address.id));
+    }
     return address;
   }
+
+  /** The address an email-address ARN of this account and Region names. [assumed] Other ARNs are not found. */
+  private addressByArn(arn: unknown): EmailAddressRecord {
+    const match = typeof arn === 'string' ? /^arn:aws:connect:([^:]+):(\d{12}):instance\/([^/]+)\/email-address\/([^/]+)$/.exec(arn) : null;
+    if (!match) throw invalidParameter(`The resource ARN ${String(arn)} is not valid.`);
+    const [, region, account, instanceId, emailAddressId] = match;
+    const address = region === this.region && account === this.accountId ? this.instances.get(instanceId)?.get(emailAddressId) : undefined;
+    if (!address) throw notFound(`Resource ${arn} not found.`);
+    this.touch(arn as string);
+    return address;
+  }
+
+  private tagResource(input: any): unknown {
+    const address = this.addressByArn(input.resourceArn);
+    const tags = input.tags;
+    if (tags === null || typeof tags !== 'object' || Array.isArray(tags) || Object.keys(tags).length === 0) throw invalidParameter('tags is required.');
+    for (const [key, value] of Object.entries(tags)) {
+      if (!TAG_KEY.test(key)) throw invalidParameter(`The tag key ${key} is not valid.`);
+      if (typeof value !== 'string' || value.length > 256) throw invalidParameter(`The tag value for ${key} is not valid.`);
+    }
+    const merged = new Map([...address.tags, ...Object.entries(tags as Record<string, string>)]);
+    if (merged.size > MAX_TAGS) throw invalidParameter(`A resource can have at most ${MAX_TAGS} tags.`);
+    address.tags.clear();
+    merged.forEach((value, key) => address.tags.set(key, value));
+    return {};
+  }
+
+  private untagResource(input: any): unknown {
+    const address = this.addressByArn(input.resourceArn);
+    const keys: unknown[] = input.tagKeys;
+    if (!Array.isArray(keys) || keys.length === 0) throw invalidParameter('tagKeys is required.');
+    keys.forEach((key) => address.tags.delete(String(key)));
+    return {};
+  }
+}
+
+/** Refuses a malformed criteria tree before any address is looked at (so an empty instance refuses it too). */
+function validateCriteria(criteria: any): void {
+  if (criteria === undefined || criteria === null) return;
+  if (typeof criteria !== 'object') throw invalidParameter('SearchCriteria is not valid.');
+  for (const list of [criteria.AndConditions, criteria.OrConditions]) {
+    if (list === undefined) continue;
+    if (!Array.isArray(list)) throw invalidParameter('AndConditions and OrConditions must be lists.');
+    list.forEach(validateCriteria);
+  }
+  const condition = criteria.StringCondition;
+  if (condition === undefined) return;
+  if (!SEARCHABLE_FIELDS[condition.FieldName]) {
+    throw invalidParameter(`FieldName ${String(condition.FieldName)} is not supported; use one of ${Object.keys(SEARCHABLE_FIELDS).join(', ')}.`);
+  }
+  if (typeof condition.Value !== 'string') throw invalidParameter('StringCondition.Value is required.');
+  if (!['EXACT', 'STARTS_WITH', 'CONTAINS'].includes(condition.ComparisonType)) throw invalidParameter(`ComparisonType ${String(condition.ComparisonType)} is not valid.`);
+}
+
+function matchesCriteria(address: EmailAddressRecord, criteria: any): boolean {
+  if (criteria === undefined || criteria === null) return true;
+  const { StringCondition: condition, AndConditions: and, OrConditions: or } = criteria;
+  if (and !== undefined && !and.every((c: unknown) => matchesCriteria(address, c))) return false;
+  if (or !== undefined && !or.some((c: unknown) => matchesCriteria(address, c))) return false;
+  if (condition === undefined) return true;
+  const actual = (SEARCHABLE_FIELDS[condition.FieldName](address) ?? '').toLowerCase();
+  const wanted = String(condition.Value).toLowerCase();
+  if (condition.ComparisonType === 'EXACT') return actual === wanted;
+  return condition.ComparisonType === 'STARTS_WITH' ? actual.startsWith(wanted) : actual.includes(wanted);
+}
+
+function matchesTagFilter(address: EmailAddressRecord, filter: any): boolean {
+  if (filter === undefined || filter === null) return true;
+  const holds = (c: any) => address.tags.has(c?.TagKey) && (c?.TagValue === undefined || address.tags.get(c.TagKey) === c.TagValue);
+  // OrConditions is a list of AND-lists; AndConditions one AND-list.
+  if (filter.OrConditions !== undefined && !filter.OrConditions.some((group: any[]) => group.every(holds))) return false;
+  if (filter.AndConditions !== undefined && !filter.AndConditions.every(holds)) return false;
+  return filter.TagCondition === undefined || holds(filter.TagCondition);
 }
 
 function aliasIdOf(input: any): string {

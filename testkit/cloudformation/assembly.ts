@@ -1,7 +1,8 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { App, Stack } from 'aws-cdk-lib';
+import { App, Stack, Token } from 'aws-cdk-lib';
+import { DEFAULT_ACCOUNT, DEFAULT_REGION } from '../lambda/environment';
 
 /** A CloudFormation template as synthesized. */
 export interface Template {
@@ -26,6 +27,10 @@ export interface HandlerBundle {
 
 /** A synthesized stack: its template and the handler bundles its custom resources use. */
 export interface SynthesizedStack {
+  readonly stackName: string;
+  /** The stack's account and Region (the defaults when the stack is environment-agnostic). */
+  readonly accountId: string;
+  readonly region: string;
   readonly template: Template;
   /** Handler bundle by custom resource logical id. */
   readonly handlers: Record<string, HandlerBundle>;
@@ -38,7 +43,7 @@ export interface SynthesizedStack {
  */
 export function synthesize(build: (stack: Stack) => void): SynthesizedStack {
   return synthesizeStack((app) => {
-    const stack = new Stack(app, 'LifecycleStack', { env: { account: '111111111111', region: 'us-east-1' } });
+    const stack = new Stack(app, 'LifecycleStack', { env: { account: DEFAULT_ACCOUNT, region: DEFAULT_REGION } });
     build(stack);
     return stack;
   });
@@ -46,20 +51,42 @@ export function synthesize(build: (stack: Stack) => void): SynthesizedStack {
 
 /** Like `synthesize`, for a stack that `create` makes in the given app (e.g. a Stack subclass). */
 export function synthesizeStack(create: (app: App) => Stack): SynthesizedStack {
+  let created: Stack | undefined;
+  const stacks = synthesizeApp((app) => {
+    created = create(app);
+    return [created];
+  });
+  return stacks[created!.stackName];
+}
+
+/**
+ * Synthesizes the stacks that `create` makes in one app (e.g. one per Region and account) into one cloud
+ * assembly; returns each, with its handlers, by stack name.
+ */
+export function synthesizeApp(create: (app: App) => Stack[]): Record<string, SynthesizedStack> {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk-aliases-assembly-'));
   // The CLI turns on asset metadata; it is what ties a function to its asset folder in the assembly.
   const app = new App({ outdir, context: { 'aws:cdk:enable-asset-metadata': true } });
-  const stack = create(app);
+  const stacks = create(app);
   const assembly = app.synth();
-  const template: Template = assembly.getStackByName(stack.stackName).template;
-
-  const handlers: Record<string, HandlerBundle> = {};
-  for (const [logicalId, resource] of Object.entries(template.Resources)) {
-    if (resource.Type.startsWith('Custom::')) {
-      handlers[logicalId] = handlerBehind(template, resource, outdir);
+  const result: Record<string, SynthesizedStack> = {};
+  for (const stack of stacks) {
+    const template: Template = assembly.getStackByName(stack.stackName).template;
+    const handlers: Record<string, HandlerBundle> = {};
+    for (const [logicalId, resource] of Object.entries(template.Resources)) {
+      if (resource.Type.startsWith('Custom::')) {
+        handlers[logicalId] = handlerBehind(template, resource, outdir);
+      }
     }
+    result[stack.stackName] = {
+      stackName: stack.stackName,
+      accountId: Token.isUnresolved(stack.account) ? DEFAULT_ACCOUNT : stack.account,
+      region: Token.isUnresolved(stack.region) ? DEFAULT_REGION : stack.region,
+      template,
+      handlers,
+    };
   }
-  return { template, handlers };
+  return result;
 }
 
 function handlerBehind(template: Template, resource: TemplateResource, outdir: string): HandlerBundle {

@@ -1,9 +1,12 @@
-import { randomUUID } from 'node:crypto';
-import type { HandlerBundle, SynthesizedStack, TemplateResource } from './assembly';
-import { invoke, Invocation, InvokeOptions } from './lambda-process';
+import pLimit = require('p-limit');
+import { accessKeyIdFor, DEFAULT_ACCOUNT, DEFAULT_REGION } from '../lambda/environment';
+import { invoke, Invocation, InvokeOptions } from '../lambda/invoke';
+import type { HandlerBundle, SynthesizedStack, Template, TemplateResource } from './assembly';
+import { createEvent, CustomResourceRequest, deleteEvent, physicalIdOf, ResourceIdentity, stackArn, updateEvent } from './events';
+import { CREATE_FAILED_MARKER } from './provider-framework';
 
-/** The physical id the Provider framework reports for a failed Create; it skips the Delete that follows. */
-export const CREATE_FAILED_MARKER = 'AWSCDK::CustomResourceProviderFramework::CREATE_FAILED';
+export { CREATE_FAILED_MARKER } from './provider-framework';
+export type { CustomResourceRequest } from './events';
 
 export type Phase = 'deploy' | 'cleanup' | 'rollback' | 'rollback-cleanup' | 'delete-stack' | 'redelivery';
 
@@ -17,19 +20,6 @@ export interface ResourceEvent {
   readonly data?: Record<string, string>;
   /** Undefined when the framework answered without invoking the handler. */
   readonly invocation?: Invocation;
-}
-
-export interface CustomResourceRequest {
-  readonly RequestType: 'Create' | 'Update' | 'Delete';
-  readonly ServiceToken: string;
-  readonly ResponseURL: string;
-  readonly StackId: string;
-  readonly RequestId: string;
-  readonly LogicalResourceId: string;
-  readonly ResourceType: string;
-  readonly ResourceProperties: Record<string, unknown>;
-  readonly OldResourceProperties?: Record<string, unknown>;
-  readonly PhysicalResourceId?: string;
 }
 
 export type StackStatus =
@@ -53,8 +43,17 @@ interface DeployedResource {
 }
 
 export interface SimulatorOptions {
-  /** Environment of the handler functions (region, credentials, emulator endpoints). */
+  /**
+   * Environment of the handler functions (emulator endpoints, see emulatorEnvironment). AWS_REGION and the
+   * credentials are always those of the stack's own Region and account.
+   */
   readonly env: Record<string, string>;
+  /** The stack's name. Default 'LifecycleStack'. */
+  readonly stackName?: string;
+  /** The stack's account: in its StackId, its pseudo parameters and its functions' credentials. Default 111111111111. */
+  readonly accountId?: string;
+  /** The stack's Region: in its StackId, its pseudo parameters and its functions' AWS_REGION. Default us-east-1. */
+  readonly region?: string;
   /** Attributes of the template's other (non-custom) resources, for Ref and Fn::GetAtt: {logicalId: {Ref, Attr}}. */
   readonly attributes?: Record<string, Record<string, string>>;
   /** Overrides the functions' timeout, per invocation, and other invoke settings. */
@@ -78,11 +77,24 @@ export interface SimulatorOptions {
  * change the physical id). Resources are processed one at a time, in logical id order.
  */
 export class CloudFormationSimulator {
-  public readonly stackId = `arn:aws:cloudformation:us-east-1:111111111111:stack/LifecycleStack/${randomUUID()}`;
-  /** Every request sent, in order. */
+  /** A simulator for `stack`, in the account and Region it was synthesized for. */
+  public static forStack(stack: SynthesizedStack, options: SimulatorOptions): CloudFormationSimulator {
+    return new CloudFormationSimulator({ stackName: stack.stackName, accountId: stack.accountId, region: stack.region, ...options });
+  }
+
+  public readonly stackName: string;
+  public readonly accountId: string;
+  public readonly region: string;
+  /** The stack's ARN; a new one when the stack is created again after its deletion (see `recreate`). */
+  public stackId: string;
+  /** Every request sent, in order (across recreations of the stack). */
   public readonly history: ResourceEvent[] = [];
+  /** Where the stack stands; undefined before its first deployment and after `recreate`. */
+  public status?: StackStatus;
   private readonly deployed = new Map<string, DeployedResource>();
   private readonly handlers = new Map<string, HandlerBundle>();
+  /** The template of the last deployment that succeeded (what a rollback returns to). */
+  private template?: Template;
   private everDeployed = false;
   /** How many requests were delivered a second time by the chaos options. */
   public redeliveries = 0;
@@ -91,7 +103,43 @@ export class CloudFormationSimulator {
     return this.options.concurrency ?? 1;
   }
 
-  public constructor(private options: SimulatorOptions) {}
+  public constructor(private options: SimulatorOptions) {
+    this.stackName = options.stackName ?? 'LifecycleStack';
+    this.accountId = options.accountId ?? DEFAULT_ACCOUNT;
+    this.region = options.region ?? DEFAULT_REGION;
+    this.stackId = stackArn(this.stackName, this);
+  }
+
+  /** The handler functions' environment: the configured one, in this stack's Region and account. */
+  public get functionEnvironment(): Record<string, string> {
+    return { ...this.options.env, AWS_REGION: this.region, AWS_ACCESS_KEY_ID: accessKeyIdFor(this.accountId) };
+  }
+
+  /**
+   * Creates the stack anew under the same name after it was deleted (or rolled back on its first deployment,
+   * which CloudFormation only lets a user delete): a new StackId, nothing deployed. Resources it left in the
+   * account stay there.
+   */
+  public recreate(): void {
+    if (this.deployed.size > 0 && this.status !== 'ROLLBACK_COMPLETE') {
+      throw new Error(`recreate: stack ${this.stackName} still holds ${[...this.deployed.keys()].join(', ')}; delete it first`);
+    }
+    this.deployed.clear();
+    this.template = undefined;
+    this.everDeployed = false;
+    this.status = undefined;
+    this.stackId = stackArn(this.stackName, this);
+  }
+
+  /**
+   * The resources of type `type` in the template now in force, with their properties resolved as
+   * CloudFormation would (Ref of a resource that has no given attributes resolves to its logical id).
+   */
+  public resourcesOfType(type: string): Array<{ readonly logicalId: string; readonly properties: Record<string, any> }> {
+    return Object.entries(this.template?.Resources ?? {})
+      .filter(([, resource]) => resource.Type === type)
+      .map(([logicalId, resource]) => ({ logicalId, properties: this.resolve(resource.Properties ?? {}, true) }));
+  }
 
   /** Changes settings from now on (e.g. chaos for one step of a scenario); the deployed state is kept. */
   public configure(changes: Partial<SimulatorOptions>): void {
@@ -119,7 +167,8 @@ export class CloudFormationSimulator {
     const attempted = new Map<string, Record<string, unknown>>();
 
     let failed = false;
-    await inParallel([...wanted], this.concurrency, async ([logicalId, definition]) => {
+    const limit = pLimit(this.concurrency);
+    await Promise.all([...wanted].map(([logicalId, definition]) => limit(async () => {
       const properties = this.resolve(definition.Properties ?? {});
       const existing = this.deployed.get(logicalId);
       // CloudFormation starts nothing new once a resource has failed; requests in flight still finish.
@@ -142,12 +191,13 @@ export class CloudFormationSimulator {
         replaced.push(existing);
       }
       this.deployed.set(logicalId, { logicalId, physicalId: result.physicalResourceId, properties, data: result.data ?? {}, definition, handler });
-    });
+    })));
     if (failed) {
       const rolledBack = await this.rollback(before, attempted, isCreate);
       const status = isCreate ? (rolledBack ? 'ROLLBACK_COMPLETE' : 'ROLLBACK_FAILED') : (rolledBack ? 'UPDATE_ROLLBACK_COMPLETE' : 'UPDATE_ROLLBACK_FAILED');
-      return { status, events: this.history.slice(start) };
+      return this.finish(status, start);
     }
+    this.template = stack.template;
 
     // Cleanup phase: only after every resource updated, so a rollback could still return to the old ones.
     const removed = [...this.deployed].filter(([id]) => !wanted.has(id)).map(([, resource]) => resource);
@@ -156,22 +206,29 @@ export class CloudFormationSimulator {
       ...replaced.filter((old) => old.definition.UpdateReplacePolicy !== 'Retain'),
       ...removed.filter((old) => old.definition.DeletionPolicy !== 'Retain'),
     ];
-    await inParallel(cleanup, this.concurrency, (old) => this.sendDelete('cleanup', old));
-    return { status: isCreate ? 'CREATE_COMPLETE' : 'UPDATE_COMPLETE', events: this.history.slice(start) };
+    await Promise.all(cleanup.map((old) => limit(() => this.sendDelete('cleanup', old))));
+    return this.finish(isCreate ? 'CREATE_COMPLETE' : 'UPDATE_COMPLETE', start);
+  }
+
+  private finish(status: StackStatus, start: number): OperationResult {
+    this.status = status;
+    return { status, events: this.history.slice(start) };
   }
 
   /** Deletes the stack: every resource, except those whose DeletionPolicy is Retain. */
   public async deleteStack(): Promise<OperationResult> {
     const start = this.history.length;
     let status: StackStatus = 'DELETE_COMPLETE';
-    await inParallel([...this.deployed.values()].reverse(), this.concurrency, async (resource) => {
+    const limit = pLimit(this.concurrency);
+    await Promise.all([...this.deployed.values()].reverse().map((resource) => limit(async () => {
       if (resource.definition.DeletionPolicy !== 'Retain' && (await this.sendDelete('delete-stack', resource)).status === 'FAILED') {
         status = 'DELETE_FAILED';
         return;
       }
       this.deployed.delete(resource.logicalId);
-    });
-    return { status, events: this.history.slice(start) };
+    })));
+    if (status === 'DELETE_COMPLETE') this.template = undefined;
+    return this.finish(status, start);
   }
 
   /** Sends an earlier request again, unchanged (same RequestId), as a Lambda retry or a redelivery does. */
@@ -222,6 +279,10 @@ export class CloudFormationSimulator {
     return this.history.slice(start).every((e) => e.phase !== 'rollback' || e.status === 'SUCCESS');
   }
 
+  private identity(logicalId: string, definition: TemplateResource, properties: Record<string, unknown>): ResourceIdentity {
+    return { ServiceToken: String(properties.ServiceToken), StackId: this.stackId, LogicalResourceId: logicalId, ResourceType: definition.Type };
+  }
+
   private request(
     requestType: 'Create' | 'Update',
     logicalId: string,
@@ -229,41 +290,24 @@ export class CloudFormationSimulator {
     properties: Record<string, unknown>,
     old?: DeployedResource,
   ): CustomResourceRequest {
-    return {
-      ...this.envelope(logicalId, definition.Type, properties),
-      RequestType: requestType,
-      ...(old ? { OldResourceProperties: old.properties, PhysicalResourceId: old.physicalId } : {}),
-    };
+    const identity = this.identity(logicalId, definition, properties);
+    if (requestType === 'Create' || !old) return createEvent(identity, properties);
+    return updateEvent(identity, properties, old.properties, old.physicalId);
   }
 
   private async sendDelete(phase: Phase, resource: DeployedResource): Promise<ResourceEvent> {
-    const event: CustomResourceRequest = {
-      ...this.envelope(resource.logicalId, resource.definition.Type, resource.properties),
-      RequestType: 'Delete',
-      PhysicalResourceId: resource.physicalId,
-    };
+    const event = deleteEvent(this.identity(resource.logicalId, resource.definition, resource.properties), resource.physicalId, resource.properties);
     return this.dispatch(phase, resource.handler, event);
-  }
-
-  private envelope(logicalId: string, resourceType: string, properties: Record<string, unknown>) {
-    return {
-      ServiceToken: String(properties.ServiceToken),
-      ResponseURL: `https://cloudformation-custom-resource-response-useast1.s3.amazonaws.com/secret-${randomUUID()}`,
-      StackId: this.stackId,
-      RequestId: randomUUID(),
-      LogicalResourceId: logicalId,
-      ResourceType: resourceType,
-      ResourceProperties: properties,
-    };
   }
 
   /** The Provider framework's handling of one request around our handler, with the configured chaos. */
   private async dispatch(phase: Phase, handler: HandlerBundle, event: CustomResourceRequest, overrides: Partial<InvokeOptions> = {}): Promise<ResourceEvent> {
     let record: ResourceEvent;
+    // The framework answers SUCCESS itself for a Delete of a failed Create: the handler never sees it.
     if (event.RequestType === 'Delete' && event.PhysicalResourceId === CREATE_FAILED_MARKER) {
       record = { phase, event, status: 'SUCCESS', physicalResourceId: CREATE_FAILED_MARKER };
     } else {
-      const options = { ...this.options.invoke, ...overrides, env: this.options.env };
+      const options = { ...this.options.invoke, ...overrides, env: this.functionEnvironment };
       const killAfterMs = this.options.killFirstAttemptAfterMs?.(event);
       let invocation = await invoke(handler, event, { ...options, killAfterMs });
       if (invocation.killed && killAfterMs !== undefined) {
@@ -286,12 +330,12 @@ export class CloudFormationSimulator {
   }
 
   private respond(phase: Phase, event: CustomResourceRequest, invocation: Invocation): ResourceEvent {
-    const fallbackId = event.RequestType === 'Create' ? CREATE_FAILED_MARKER : event.PhysicalResourceId!;
+    const fallbackId = physicalIdOf(event) ?? CREATE_FAILED_MARKER;
     if (!invocation.outcome.ok) {
       return { phase, event, invocation, status: 'FAILED', physicalResourceId: fallbackId, reason: invocation.outcome.errorMessage };
     }
     const response = invocation.outcome.response ?? {};
-    const physicalResourceId = response.PhysicalResourceId ?? (event.RequestType === 'Create' ? event.RequestId : event.PhysicalResourceId!);
+    const physicalResourceId = response.PhysicalResourceId ?? physicalIdOf(event) ?? event.RequestId;
     if (event.RequestType === 'Delete' && physicalResourceId !== event.PhysicalResourceId) {
       return { phase, event, invocation, status: 'FAILED', physicalResourceId: fallbackId, reason: 'DELETE: cannot change the physical resource ID' };
     }
@@ -302,53 +346,51 @@ export class CloudFormationSimulator {
   }
 
   /** Resolves intrinsics the way CloudFormation would before sending properties; scalars become strings. */
-  private resolve(value: any): any {
+  private resolve(value: any, lenient = false): any {
     if (Array.isArray(value)) {
-      return value.map((item) => this.resolve(item));
+      return value.map((item) => this.resolve(item, lenient));
     }
     if (value === null || typeof value !== 'object') {
       return typeof value === 'number' || typeof value === 'boolean' ? String(value) : value;
     }
     if ('Fn::GetAtt' in value) {
       const [logicalId, attribute] = value['Fn::GetAtt'];
-      return this.deployed.get(logicalId)?.data[attribute] ?? this.attribute(logicalId, attribute);
+      return this.deployed.get(logicalId)?.data[attribute] ?? this.attribute(logicalId, attribute, lenient);
     }
     if ('Ref' in value) {
-      return this.attribute(value.Ref, 'Ref');
+      return this.attribute(value.Ref, 'Ref', lenient);
     }
     if ('Fn::Join' in value) {
       const [separator, parts] = value['Fn::Join'];
-      return parts.map((part: unknown) => this.resolve(part)).join(separator);
+      return parts.map((part: unknown) => this.resolve(part, lenient)).join(separator);
     }
-    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, this.resolve(item)]));
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, this.resolve(item, lenient)]));
   }
 
-  private attribute(logicalId: string, attribute: string): string {
-    const pseudo: Record<string, string> = { 'AWS::Partition': 'aws', 'AWS::Region': 'us-east-1', 'AWS::AccountId': '111111111111', 'AWS::StackId': this.stackId };
+  private attribute(logicalId: string, attribute: string, lenient = false): string {
+    const pseudo: Record<string, string> = {
+      'AWS::Partition': 'aws', 'AWS::Region': this.region, 'AWS::AccountId': this.accountId, 'AWS::StackId': this.stackId,
+      'AWS::StackName': this.stackName, 'AWS::URLSuffix': 'amazonaws.com',
+    };
     if (attribute === 'Ref' && pseudo[logicalId]) {
       return pseudo[logicalId];
     }
-    if (attribute === 'Arn') {
-      return `arn:aws:lambda:us-east-1:111111111111:function:${logicalId}`;
-    }
     const known = this.options.attributes?.[logicalId]?.[attribute];
+    if (known !== undefined) {
+      return known;
+    }
+    if (attribute === 'Arn') {
+      return `arn:aws:lambda:${this.region}:${this.accountId}:function:${logicalId}`;
+    }
+    if (lenient && attribute === 'Ref') {
+      return logicalId;
+    }
     if (known === undefined) {
       throw new Error(`The lifecycle test gives no value for ${logicalId}.${attribute}`);
     }
     return known;
   }
 
-}
-
-/** Runs `work` on every item, at most `limit` at a time, in order of the items. */
-async function inParallel<T>(items: T[], limit: number, work: (item: T) => Promise<unknown>): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      await work(items[next++]);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
 
 function customResources(stack: SynthesizedStack): Map<string, TemplateResource> {

@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Caller, CallerOptions, callerOf } from './caller';
 
 /** What to do with one request instead of (or on top of) answering it normally. */
 export type Fault =
@@ -10,6 +11,8 @@ export type Fault =
 
 export interface CallInfo {
   readonly operation: string;
+  /** Who called: the account of the SigV4 access key and the Region of its credential scope. */
+  readonly caller: Caller;
   /** 0-based count of all calls so far (every operation, including faulted ones). */
   readonly index: number;
   readonly input: any;
@@ -22,6 +25,11 @@ export type FaultPlan = (call: CallInfo) => Fault | undefined;
 export interface RecordedCall {
   readonly operation: string;
   readonly input: any;
+  /** The caller's account (from its access key) and the Region it signed for. */
+  readonly accountId: string;
+  readonly region: string;
+  /** ARNs of the resources the call named or touched, when the emulator knows them (empty if it was refused before). */
+  readonly resources: string[];
   /** 'ok' | 'replayed' (answered from the ClientToken cache, not applied) | error name | 'reset' | 'lost' */
   readonly outcome: string;
   readonly at: number;
@@ -73,11 +81,18 @@ export abstract class EmulatedEndpoint {
   public faults?: FaultPlan;
   /** Set by `execute` when it answered from an idempotency-token cache instead of applying the call. */
   protected replayed = false;
+  /** Resources the call being executed touched; `execute` adds to it (see `touch`). */
+  private touched: string[] = [];
   private server?: http.Server;
   private callCount = 0;
 
-  protected constructor(faults?: FaultPlan) {
+  protected constructor(faults?: FaultPlan, protected readonly callers: CallerOptions = {}) {
     this.faults = faults;
+  }
+
+  /** Records that the call being executed touched the resource `arn` (for the call log). */
+  protected touch(arn: string): void {
+    if (!this.touched.includes(arn)) this.touched.push(arn);
   }
 
   public async start(): Promise<void> {
@@ -110,7 +125,7 @@ export abstract class EmulatedEndpoint {
   protected abstract route(request: EmulatorRequest): RoutedRequest;
 
   /** Applies the operation to the emulated state and returns its output; throws EmulatorError to refuse. */
-  protected abstract execute(operation: string, input: any): unknown;
+  protected abstract execute(operation: string, input: any, caller: Caller): unknown;
 
   protected abstract errorResponse(error: EmulatorError): EmulatorResponse;
 
@@ -132,9 +147,12 @@ export abstract class EmulatedEndpoint {
   private dispatch(req: http.IncomingMessage, res: http.ServerResponse, body: string): void {
     const routed = this.route({ method: req.method ?? 'GET', url: req.url ?? '/', headers: req.headers, body });
     const { operation, input } = routed;
-    const record = (outcome: string) => this.calls.push({ operation, input, outcome, at: Date.now() });
+    const caller = callerOf(req.headers, this.callers);
+    this.touched = [];
+    const record = (outcome: string) =>
+      this.calls.push({ operation, input, accountId: caller.accountId, region: caller.region, resources: [...this.touched], outcome, at: Date.now() });
     const attempt = Number(/attempt=(\d+)/.exec(String(req.headers['amz-sdk-request'] ?? ''))?.[1] ?? 1);
-    const fault = this.faults?.({ operation, index: this.callCount++, input, attempt });
+    const fault = this.faults?.({ operation, caller, index: this.callCount++, input, attempt });
 
     if (fault?.kind === 'reset') {
       record('reset');
@@ -152,7 +170,7 @@ export abstract class EmulatedEndpoint {
     try {
       if (routed.error) throw routed.error;
       this.replayed = false;
-      response = this.successResponse(this.execute(operation, input));
+      response = this.successResponse(this.execute(operation, input, caller));
       outcome = this.replayed ? 'replayed' : 'ok';
     } catch (e) {
       const error = e instanceof EmulatorError ? e : internalFailure(e);

@@ -1,5 +1,5 @@
-import type { Fault, FaultPlan } from '../emulator';
-import type { SimulatorOptions } from '../harness';
+import type { SimulatorOptions } from '../cloudformation/simulator';
+import type { Fault, FaultPlan } from '../emulators/emulated-endpoint';
 
 /** A small deterministic generator (mulberry32): the same seed gives the same faults on every run. */
 export function seededRandom(seed: number): () => number {
@@ -39,14 +39,18 @@ export interface FaultCase {
   readonly notApplicable?: Partial<Record<Service, string>>;
 }
 
-const throttling = (service: Service): Fault => ({ kind: 'error', status: service === 'connect' ? 429 : 400, name: 'ThrottlingException', message: 'Rate exceeded' });
-const serverError = (service: Service): Fault => ({
+/** ThrottlingException as each service sends it (Connect: HTTP 429; WorkSpaces, awsJson1_1: 400). */
+export const throttling = (service: Service): Fault => ({ kind: 'error', status: service === 'connect' ? 429 : 400, name: 'ThrottlingException', message: 'Rate exceeded' });
+/** A 5xx as each service names it. */
+export const serverError = (service: Service): Fault => ({
   kind: 'error', status: 500, name: service === 'connect' ? 'InternalServiceException' : 'InternalFailure', message: 'Injected server error',
 });
 
 export const FAULTS: FaultCase[] = [
   { name: 'none' },
   { name: 'throttling 30%', plan: (service, random) => () => (random() < 0.3 ? throttling(service) : undefined) },
+  // Sustained throttling: an SDK call (8 attempts) is refused often enough that undo paths must retry on their own.
+  { name: 'throttling 70%', plan: (service, random) => () => (random() < 0.7 ? throttling(service) : undefined) },
   { name: '5xx 10%', plan: (service, random) => () => (random() < 0.1 ? serverError(service) : undefined) },
   {
     name: 'throttling 30% + 5xx 10%',
@@ -72,3 +76,26 @@ export const FAULTS: FaultCase[] = [
     chaos: (random) => ({ killFirstAttemptAfterMs: () => 150 + Math.floor(random() * 1_500) }),
   },
 ];
+
+/**
+ * Throttles calls above `perSecond` (a token bucket with one second of burst), counting what it served and
+ * refused; `status` is the HTTP status of the service's ThrottlingException.
+ */
+export function rateLimit(perSecond: number, status: number): { readonly plan: FaultPlan; readonly counts: { served: number; throttled: number } } {
+  const counts = { served: 0, throttled: 0 };
+  let tokens = perSecond;
+  let last = Date.now();
+  const plan: FaultPlan = () => {
+    const now = Date.now();
+    tokens = Math.min(perSecond, tokens + ((now - last) / 1000) * perSecond);
+    last = now;
+    if (tokens >= 1) {
+      tokens -= 1;
+      counts.served++;
+      return undefined;
+    }
+    counts.throttled++;
+    return { kind: 'error', status, name: 'ThrottlingException', message: 'Rate exceeded' };
+  };
+  return { plan, counts };
+}

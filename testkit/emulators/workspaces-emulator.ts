@@ -1,4 +1,5 @@
 import { randomInt } from 'node:crypto';
+import type { Caller } from './caller';
 import {
   decodePageToken,
   EmulatedEndpoint,
@@ -12,8 +13,15 @@ import {
 } from './emulated-endpoint';
 
 export interface WorkSpacesEmulatorOptions {
-  /** The caller, and so the owner of every alias it creates. Default '111111111111'. */
+  /**
+   * The account of callers whose access key names none (see `accessKeys`), and the owner of seeded aliases
+   * by default. Default '111111111111'.
+   */
   accountId?: string;
+  /** The Region of requests that carry no credential scope, and of seeded aliases by default. Default 'us-east-1'. */
+  region?: string;
+  /** Access key id -> account id, besides the keys of the form AKID<12-digit account>. */
+  accessKeys?: Record<string, string>;
   /** CREATING -> CREATED after this long (default 300). */
   createDelayMs?: number;
   /** DELETING -> gone (default 300). */
@@ -24,7 +32,10 @@ export interface WorkSpacesEmulatorOptions {
   disassociateDelayMs?: number;
   /** Default 20, the (non-adjustable) quota per account and Region. */
   aliasLimit?: number;
-  /** If given, only these directory ids exist (else any id is accepted). */
+  /**
+   * If given (or if addDirectory is called), only the listed directories exist; these belong to `accountId` in
+   * `region`. Else any directory id is accepted as the caller's own.
+   */
   directories?: string[];
   faults?: FaultPlan;
 }
@@ -38,6 +49,8 @@ export interface EmulatedAssociation {
 
 export interface EmulatedConnectionAlias {
   aliasId: string;
+  /** The Region the alias lives in. */
+  region: string;
   connectionString: string;
   state: 'CREATING' | 'CREATED' | 'DELETING';
   ownerAccountId: string;
@@ -61,6 +74,7 @@ interface AssociationRecord {
 
 interface AliasRecord {
   readonly aliasId: string;
+  readonly region: string;
   readonly connectionString: string;
   readonly ownerAccountId: string;
   /** CREATING until this time. */
@@ -87,9 +101,12 @@ const associated = (message: string) => new EmulatorError(400, 'ResourceAssociat
 const limitExceeded = (message: string) => new EmulatorError(400, 'ResourceLimitExceededException', message);
 
 /**
- * WorkSpaces connection aliases (awsJson1_1) for one account in one Region. Create, delete, associate and
- * disassociate are asynchronous in AWS; their end states are resolved lazily from Date.now(), so nothing
- * keeps running after stop().
+ * WorkSpaces connection aliases (awsJson1_1) for any number of accounts and Regions behind one endpoint: the
+ * caller's account comes from its SigV4 access key, the Region from its credential scope. Sharing is modelled:
+ * the account an alias is shared with may see it by id, associate it with its own directory and remove only
+ * its own association; the owner may not unshare or delete it meanwhile. Create, delete, associate and
+ * disassociate are asynchronous in AWS; their end states are resolved lazily from Date.now(), so nothing keeps
+ * running after stop().
  */
 export class WorkSpacesEmulator extends EmulatedEndpoint {
   public static async start(options: WorkSpacesEmulatorOptions = {}): Promise<WorkSpacesEmulator> {
@@ -99,18 +116,23 @@ export class WorkSpacesEmulator extends EmulatedEndpoint {
   }
 
   /** Every alias this emulator created, in order: lets tests tell a retry from a duplicate. */
-  public readonly created: Array<{ readonly aliasId: string; readonly at: number }> = [];
+  public readonly created: Array<{ readonly aliasId: string; readonly accountId: string; readonly region: string; readonly at: number }> = [];
   public readonly accountId: string;
+  public readonly region: string;
   private readonly delays: Delays;
   private readonly aliasLimit: number;
-  private readonly directories?: ReadonlySet<string>;
-  /** Insertion order = creation order, which is also the Describe order. */
+  /** Directory id -> the account and Region it belongs to; undefined: any id is the caller's directory. */
+  private directories?: Map<string, { readonly accountId: string; readonly region: string }>;
+  /** Insertion order = creation order, which is also the Describe order. Alias ids are unique across Regions. */
   private readonly records = new Map<string, AliasRecord>();
-  private readonly operations: ReadonlyMap<string, (input: any, now: number) => unknown>;
+  /** Connection string -> the account it is reserved for: once created, a string belongs to that account for good. */
+  private readonly reserved = new Map<string, string>();
+  private readonly operations: ReadonlyMap<string, (input: any, now: number, caller: Caller) => unknown>;
 
   private constructor(options: WorkSpacesEmulatorOptions) {
-    super(options.faults);
+    super(options.faults, { accessKeys: options.accessKeys, defaultAccountId: options.accountId, defaultRegion: options.region });
     this.accountId = options.accountId ?? '111111111111';
+    this.region = options.region ?? 'us-east-1';
     this.delays = {
       createDelayMs: options.createDelayMs ?? 300,
       deleteDelayMs: options.deleteDelayMs ?? 300,
@@ -118,26 +140,47 @@ export class WorkSpacesEmulator extends EmulatedEndpoint {
       disassociateDelayMs: options.disassociateDelayMs ?? 300,
     };
     this.aliasLimit = options.aliasLimit ?? 20;
-    this.directories = options.directories ? new Set(options.directories) : undefined;
-    this.operations = new Map<string, (input: any, now: number) => unknown>([
-      ['CreateConnectionAlias', (i, now) => this.createConnectionAlias(i, now)],
-      ['DescribeConnectionAliases', (i, now) => this.describeConnectionAliases(i, now)],
-      ['DeleteConnectionAlias', (i, now) => this.deleteConnectionAlias(i, now)],
-      ['AssociateConnectionAlias', (i, now) => this.associateConnectionAlias(i, now)],
-      ['DisassociateConnectionAlias', (i, now) => this.disassociateConnectionAlias(i, now)],
-      ['UpdateConnectionAliasPermission', (i, now) => this.updateConnectionAliasPermission(i, now)],
-      ['DescribeConnectionAliasPermissions', (i) => this.describeConnectionAliasPermissions(i)],
-      ['CreateTags', (i) => this.createTags(i)],
-      ['DeleteTags', (i) => this.deleteTags(i)],
-      ['DescribeTags', (i) => this.describeTags(i)],
+    if (options.directories) {
+      this.directories = new Map(options.directories.map((id) => [id, { accountId: this.accountId, region: this.region }]));
+    }
+    this.operations = new Map<string, (input: any, now: number, caller: Caller) => unknown>([
+      ['CreateConnectionAlias', (i, now, c) => this.createConnectionAlias(i, now, c)],
+      ['DescribeConnectionAliases', (i, now, c) => this.describeConnectionAliases(i, now, c)],
+      ['DeleteConnectionAlias', (i, now, c) => this.deleteConnectionAlias(i, now, c)],
+      ['AssociateConnectionAlias', (i, now, c) => this.associateConnectionAlias(i, now, c)],
+      ['DisassociateConnectionAlias', (i, now, c) => this.disassociateConnectionAlias(i, now, c)],
+      ['UpdateConnectionAliasPermission', (i, now, c) => this.updateConnectionAliasPermission(i, now, c)],
+      ['DescribeConnectionAliasPermissions', (i, _now, c) => this.describeConnectionAliasPermissions(i, c)],
+      ['CreateTags', (i, _now, c) => this.createTags(i, c)],
+      ['DeleteTags', (i, _now, c) => this.deleteTags(i, c)],
+      ['DescribeTags', (i, _now, c) => this.describeTags(i, c)],
     ]);
   }
 
-  /** Live aliases (not yet gone), with state and associations resolved now. Deep copies. */
-  public aliases(): EmulatedConnectionAlias[] {
+  /** Declares a directory of `accountId` in `region` (defaults: the emulator's); from then on only declared directories exist. */
+  public addDirectory(directoryId: string, location: { accountId?: string; region?: string } = {}): void {
+    this.directories ??= new Map();
+    this.directories.set(directoryId, { accountId: location.accountId ?? this.accountId, region: location.region ?? this.region });
+  }
+
+  /** The ARN of an alias, in its owner's account and its Region. */
+  public aliasArn(aliasId: string): string {
+    const alias = this.records.get(aliasId);
+    if (!alias) throw new Error(`aliasArn: unknown alias ${aliasId}`);
+    return arnOf(alias);
+  }
+
+  /**
+   * Live aliases (not yet gone), with state and associations resolved now, optionally only those of one owner
+   * account and/or Region. Deep copies.
+   */
+  public aliases(filter: { accountId?: string; region?: string } = {}): EmulatedConnectionAlias[] {
     const now = this.settle();
-    return [...this.records.values()].map((a) => ({
+    return [...this.records.values()]
+      .filter((a) => (filter.accountId === undefined || a.ownerAccountId === filter.accountId) && (filter.region === undefined || a.region === filter.region))
+      .map((a) => ({
       aliasId: a.aliasId,
+      region: a.region,
       connectionString: a.connectionString,
       state: stateOf(a, now),
       ownerAccountId: a.ownerAccountId,
@@ -152,11 +195,12 @@ export class WorkSpacesEmulator extends EmulatedEndpoint {
     }));
   }
 
-  /** A pre-existing CREATED alias of this account that the code under test did not create; returns its id. */
-  public seedAlias(props: { connectionString: string; tags?: Record<string, string> }): string {
+  /** A pre-existing CREATED alias that the code under test did not create (default: the emulator's account and Region); returns its id. */
+  public seedAlias(props: { connectionString: string; tags?: Record<string, string>; accountId?: string; region?: string }): string {
     const now = this.settle();
-    if (this.liveWithString(props.connectionString)) throw new Error(`seedAlias: ${props.connectionString} already exists`);
-    return this.insert(props.connectionString, new Map(Object.entries(props.tags ?? {})), now);
+    const owner = { accountId: props.accountId ?? this.accountId, region: props.region ?? this.region };
+    if (this.liveWithString(props.connectionString, owner)) throw new Error(`seedAlias: ${props.connectionString} already exists`);
+    return this.insert(props.connectionString, new Map(Object.entries(props.tags ?? {})), now, owner);
   }
 
   /** The shared account associates the alias with one of its directories; this takes effect at once. */
@@ -198,8 +242,8 @@ export class WorkSpacesEmulator extends EmulatedEndpoint {
     return { operation, input };
   }
 
-  protected execute(operation: string, input: any): unknown {
-    return this.operations.get(operation)!(input, this.settle());
+  protected execute(operation: string, input: any, caller: Caller): unknown {
+    return this.operations.get(operation)!(input, this.settle(), caller);
   }
 
   protected errorResponse(error: EmulatorError): EmulatorResponse {
@@ -214,21 +258,30 @@ export class WorkSpacesEmulator extends EmulatedEndpoint {
     return { status: 200, headers: { 'content-type': 'application/x-amz-json-1.1' }, body: JSON.stringify(output ?? {}) };
   }
 
-  private createConnectionAlias(input: any, now: number): unknown {
+  private createConnectionAlias(input: any, now: number, caller: Caller): unknown {
     const connectionString = input.ConnectionString;
     if (typeof connectionString !== 'string' || !CONNECTION_STRING.test(connectionString)) {
       throw invalidParameter(`The connection string ${String(connectionString)} is not valid.`);
     }
-    // DELETING aliases still hold their quota slot and their string until they are gone.
-    if (this.records.size >= this.aliasLimit) throw limitExceeded(`You have reached the limit of ${this.aliasLimit} connection aliases.`);
-    if (this.liveWithString(connectionString)) throw new EmulatorError(400, 'ResourceAlreadyExistsException', `The connection alias ${connectionString} already exists.`);
+    // AWS: "The connection string is globally reserved for your account", even after every alias of it is gone.
+    // [assumed] Another account's attempt is refused as ResourceAlreadyExistsException.
+    const reservedFor = this.reserved.get(connectionString.toLowerCase());
+    if (reservedFor !== undefined && reservedFor !== caller.accountId) {
+      throw new EmulatorError(400, 'ResourceAlreadyExistsException', `The connection string ${connectionString} is reserved for another account.`);
+    }
+    // The quota is per account and Region; DELETING aliases still hold their slot and their string until they are gone.
+    const own = [...this.records.values()].filter((a) => a.ownerAccountId === caller.accountId && a.region === caller.region);
+    if (own.length >= this.aliasLimit) throw limitExceeded(`You have reached the limit of ${this.aliasLimit} connection aliases.`);
+    if (this.liveWithString(connectionString, caller)) throw new EmulatorError(400, 'ResourceAlreadyExistsException', `The connection alias ${connectionString} already exists.`);
     const tags = new Map<string, string>();
     for (const [key, value] of tagEntries(input.Tags)) tags.set(key, value);
     if (tags.size > MAX_TAGS) throw limitExceeded(`A resource can have at most ${MAX_TAGS} tags.`);
-    return { AliasId: this.insert(connectionString, tags, now + this.delays.createDelayMs) };
+    const aliasId = this.insert(connectionString, tags, now + this.delays.createDelayMs, caller);
+    this.touch(this.aliasArn(aliasId));
+    return { AliasId: aliasId };
   }
 
-  private describeConnectionAliases(input: any, now: number): unknown {
+  private describeConnectionAliases(input: any, now: number, caller: Caller): unknown {
     const { AliasIds: aliasIds, ResourceId: resourceId, Limit: limit = MAX_PAGE, NextToken: nextToken } = input;
     // Real quirk (boto/boto3#3260): the two filters together are refused with this misleading message.
     if (aliasIds !== undefined && resourceId !== undefined) throw invalidParameter('The value for the connection alias is null.');
@@ -238,10 +291,15 @@ export class WorkSpacesEmulator extends EmulatedEndpoint {
     if (resourceId !== undefined && (typeof resourceId !== 'string' || resourceId === '')) throw invalidParameter('ResourceId must not be empty.');
     if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE) throw invalidParameter(`Limit must be between 1 and ${MAX_PAGE}.`);
 
-    // Unknown ids are simply not listed: Describe has no ResourceNotFoundException.
-    const matching = [...this.records.values()].filter((a) =>
-      aliasIds !== undefined ? aliasIds.includes(a.aliasId) : resourceId === undefined || a.associations.some((x) => x.resourceId === resourceId),
-    );
+    // Unknown ids are simply not listed: Describe has no ResourceNotFoundException. Only the caller's Region
+    // is searched. [assumed] The account an alias is shared with sees it only when it asks by AliasIds; a
+    // listing or a ResourceId filter shows the caller's own aliases alone.
+    const matching = [...this.records.values()].filter((a) => a.region === caller.region && (
+      aliasIds !== undefined
+        ? aliasIds.includes(a.aliasId) && this.visibleTo(a, caller)
+        : a.ownerAccountId === caller.accountId && (resourceId === undefined || a.associations.some((x) => x.resourceId === resourceId))
+    ));
+    matching.forEach((a) => this.touch(arnOf(a)));
     const query = { aliasIds, resourceId };
     const offset = nextToken === undefined ? 0 : decodePageToken(String(nextToken), query);
     if (offset === undefined) throw invalidParameter('The NextToken is not valid.');
@@ -253,6 +311,7 @@ export class WorkSpacesEmulator extends EmulatedEndpoint {
         State: stateOf(a, now),
         OwnerAccountId: a.ownerAccountId,
         // The model's Associations list has min 1, so AWS leaves it out rather than sending [].
+        // [assumed] The shared account sees every association of the alias, as the owner does.
         ...(a.associations.length > 0
           ? {
             Associations: a.associations.map((x) => ({
@@ -268,8 +327,8 @@ export class WorkSpacesEmulator extends EmulatedEndpoint {
     };
   }
 
-  private deleteConnectionAlias(input: any, now: number): unknown {
-    const alias = this.find(input.AliasId);
+  private deleteConnectionAlias(input: any, now: number, caller: Caller): unknown {
+    const alias = this.findOwned(input.AliasId, caller, 'delete');
     if (stateOf(alias, now) !== 'CREATED') throw invalidState(`The connection alias ${alias.aliasId} is ${stateOf(alias, now)}.`);
     // AWS refuses to delete an alias that is associated or shared: the shared account disassociates, the
     // owner unshares, and only then can the owner delete.
@@ -280,39 +339,44 @@ export class WorkSpacesEmulator extends EmulatedEndpoint {
     return {};
   }
 
-  private associateConnectionAlias(input: any, now: number): unknown {
-    const alias = this.find(input.AliasId);
+  private associateConnectionAlias(input: any, now: number, caller: Caller): unknown {
+    const alias = this.find(input.AliasId, caller);
     if (stateOf(alias, now) !== 'CREATED') throw invalidState(`The connection alias ${alias.aliasId} is ${stateOf(alias, now)}.`);
     const resourceId = input.ResourceId;
     if (typeof resourceId !== 'string' || resourceId === '') throw invalidParameter('ResourceId must not be empty.');
-    if (this.directories && !this.directories.has(resourceId)) throw notFound(resourceId);
+    // The directory must be the caller's own, in the alias's Region.
+    const directory = this.directories?.get(resourceId);
+    if (this.directories && (!directory || directory.accountId !== caller.accountId || directory.region !== caller.region)) throw notFound(resourceId);
     // "A connection alias can be associated with only one directory per AWS Region", whichever account did it.
     if (alias.associations.length > 0) throw associated(`The connection alias ${alias.aliasId} is already associated with a directory.`);
     const connectionIdentifier = randomAlnum(10);
     alias.associations.push({
-      accountId: this.accountId,
+      accountId: caller.accountId,
       resourceId,
       connectionIdentifier,
-      byOwner: true,
+      byOwner: caller.accountId === alias.ownerAccountId,
       associatedAt: now + this.delays.associateDelayMs,
     });
+    this.touch(arnOf(alias));
+    this.touch(`arn:aws:workspaces:${caller.region}:${caller.accountId}:directoryid/${resourceId}`);
     return { ConnectionIdentifier: connectionIdentifier };
   }
 
-  private disassociateConnectionAlias(input: any, now: number): unknown {
-    const alias = this.find(input.AliasId);
+  private disassociateConnectionAlias(input: any, now: number, caller: Caller): unknown {
+    const alias = this.find(input.AliasId, caller);
     if (stateOf(alias, now) !== 'CREATED') throw invalidState(`The connection alias ${alias.aliasId} is ${stateOf(alias, now)}.`);
-    // Only the account that owns the directory can disassociate it.
-    const association = alias.associations.find((x) => x.byOwner);
+    // Only the account that owns the directory can disassociate it (the owner cannot remove the shared account's).
+    const association = alias.associations.find((x) => x.accountId === caller.accountId);
     if (!association) throw invalidState('The connection alias is not associated with a directory owned by this account');
     const status = statusOf(association, now);
     if (status.startsWith('PENDING_')) throw invalidState(`The association of ${alias.aliasId} is ${status}.`);
     association.removedAt = now + this.delays.disassociateDelayMs;
+    this.touch(arnOf(alias));
     return {};
   }
 
-  private updateConnectionAliasPermission(input: any, now: number): unknown {
-    const alias = this.find(input.AliasId);
+  private updateConnectionAliasPermission(input: any, now: number, caller: Caller): unknown {
+    const alias = this.findOwned(input.AliasId, caller, 'share');
     if (stateOf(alias, now) !== 'CREATED') throw invalidState(`The connection alias ${alias.aliasId} is ${stateOf(alias, now)}.`);
     const { SharedAccountId: account, AllowAssociation: allow } = input.ConnectionAliasPermission ?? {};
     if (typeof account !== 'string' || !AWS_ACCOUNT.test(account) || account === alias.ownerAccountId) {
@@ -332,16 +396,16 @@ export class WorkSpacesEmulator extends EmulatedEndpoint {
     return {};
   }
 
-  private describeConnectionAliasPermissions(input: any): unknown {
-    const alias = this.find(input.AliasId);
+  private describeConnectionAliasPermissions(input: any, caller: Caller): unknown {
+    const alias = this.findOwned(input.AliasId, caller, 'describe the permissions of');
     return {
       AliasId: alias.aliasId,
       ConnectionAliasPermissions: alias.sharedWith ? [{ SharedAccountId: alias.sharedWith, AllowAssociation: true }] : [],
     };
   }
 
-  private createTags(input: any): unknown {
-    const alias = this.find(input.ResourceId);
+  private createTags(input: any, caller: Caller): unknown {
+    const alias = this.findOwned(input.ResourceId, caller, 'tag');
     const merged = new Map(alias.tags);
     for (const [key, value] of tagEntries(input.Tags)) merged.set(key, value);
     if (merged.size > MAX_TAGS) throw limitExceeded(`A resource can have at most ${MAX_TAGS} tags.`);
@@ -350,15 +414,15 @@ export class WorkSpacesEmulator extends EmulatedEndpoint {
     return {};
   }
 
-  private deleteTags(input: any): unknown {
-    const alias = this.find(input.ResourceId);
+  private deleteTags(input: any, caller: Caller): unknown {
+    const alias = this.findOwned(input.ResourceId, caller, 'untag');
     if (!Array.isArray(input.TagKeys)) throw invalidParameter('TagKeys is required.');
     for (const key of input.TagKeys) alias.tags.delete(String(key));
     return {};
   }
 
-  private describeTags(input: any): unknown {
-    const alias = this.find(input.ResourceId);
+  private describeTags(input: any, caller: Caller): unknown {
+    const alias = this.findOwned(input.ResourceId, caller, 'describe the tags of');
     return { TagList: [...alias.tags].map(([Key, Value]) => ({ Key, Value })) };
   }
 
@@ -375,26 +439,50 @@ export class WorkSpacesEmulator extends EmulatedEndpoint {
     return now;
   }
 
-  private find(aliasId: unknown): AliasRecord {
+  /** The owner sees its aliases; the account an alias is shared with sees it too. Both only in its Region. */
+  private visibleTo(alias: AliasRecord, caller: Caller): boolean {
+    return alias.region === caller.region && (alias.ownerAccountId === caller.accountId || alias.sharedWith === caller.accountId);
+  }
+
+  /** An alias the caller can see (its own, or one shared with it), in the caller's Region. */
+  private find(aliasId: unknown, caller: Caller): AliasRecord {
     if (typeof aliasId !== 'string' || aliasId === '') throw invalidParameter('The alias id must not be empty.');
     const alias = this.records.get(aliasId);
-    if (!alias) throw notFound(aliasId);
+    if (!alias || !this.visibleTo(alias, caller)) throw notFound(aliasId);
+    this.touch(arnOf(alias));
     return alias;
   }
 
-  private liveWithString(connectionString: string): AliasRecord | undefined {
-    return [...this.records.values()].find((a) => a.connectionString === connectionString);
+  /**
+   * An alias of the caller's own. [assumed] The account it is shared with gets AccessDeniedException (not
+   * ResourceNotFoundException, which a handler could take for "already gone").
+   */
+  private findOwned(aliasId: unknown, caller: Caller, action: string): AliasRecord {
+    const alias = this.find(aliasId, caller);
+    if (alias.ownerAccountId !== caller.accountId) {
+      throw new EmulatorError(400, 'AccessDeniedException', `Account ${caller.accountId} cannot ${action} the connection alias ${alias.aliasId} of account ${alias.ownerAccountId}.`);
+    }
+    return alias;
   }
 
-  private insert(connectionString: string, tags: Map<string, string>, createdAt: number): string {
+  private liveWithString(connectionString: string, owner: { accountId: string; region: string }): AliasRecord | undefined {
+    return [...this.records.values()].find((a) => a.connectionString === connectionString && a.ownerAccountId === owner.accountId && a.region === owner.region);
+  }
+
+  private insert(connectionString: string, tags: Map<string, string>, createdAt: number, owner: { accountId: string; region: string }): string {
     let aliasId: string;
     do {
       aliasId = `wsca-${randomString(10, '0123456789abcdefghijklmnopqrstuvwxyz')}`;
     } while (this.records.has(aliasId));
-    this.records.set(aliasId, { aliasId, connectionString, ownerAccountId: this.accountId, createdAt, tags, associations: [] });
-    this.created.push({ aliasId, at: Date.now() });
+    this.records.set(aliasId, { aliasId, region: owner.region, connectionString, ownerAccountId: owner.accountId, createdAt, tags, associations: [] });
+    this.reserved.set(connectionString.toLowerCase(), owner.accountId);
+    this.created.push({ aliasId, accountId: owner.accountId, region: owner.region, at: Date.now() });
     return aliasId;
   }
+}
+
+function arnOf(alias: AliasRecord): string {
+  return `arn:aws:workspaces:${alias.region}:${alias.ownerAccountId}:connectionalias/${alias.aliasId}`;
 }
 
 function stateOf(alias: AliasRecord, now: number): 'CREATING' | 'CREATED' | 'DELETING' {

@@ -1,0 +1,4 @@
+export * from './assembly';
+export * from './events';
+export * from './provider-framework';
+export * from './simulator';
