@@ -167,7 +167,8 @@ export class ConnectionAlias extends ConnectionAliasBase implements ITaggable, I
       ConnectionString: props.connectionString,
       DirectoryId: props.directoryId,
       SharedAccountId: props.sharedAccountId,
-      Tags: Lazy.any({ produce: () => this.renderTags() }) as any,
+      // A token standing for the tag list: Tags.of() may still add tags after this constructor has run.
+      Tags: Lazy.any({ produce: () => this.renderTags() }) as unknown as ConnectionAliasProperties['Tags'],
     };
     this.resource = provider.newResource(this, 'Custom::WorkSpacesConnectionAlias', properties, removalPolicy);
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the Java and Go bindings that package.json's jsii.targets declares, with jsii-pacmak, into dist/java/
 # and dist/go/. This compiles the generated code against aws-cdk-lib for that language; it runs no tests.
-# (The Python binding is built and tested by scripts/test-python.sh.)
+# (The Python and Java bindings are built and tested by scripts/test-python.sh and scripts/test-java.sh.)
 #
 #   scripts/build-other-targets.sh            both
 #   scripts/build-other-targets.sh java       only Java (Maven; downloads from Maven Central, ~30 s)

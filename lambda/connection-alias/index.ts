@@ -23,7 +23,7 @@ export async function handler(event: CustomResourceEvent, context: LambdaContext
   } catch (error) {
     // The message becomes CloudFormation's FAILED reason: keep the service's error name with its message.
     log('failed', { reason: describeError(error) });
-    throw new Error(describeError(error));
+    throw new Error(describeError(error), { cause: error });
   }
 }
 
@@ -105,6 +105,7 @@ async function obtainAlias(
     throw new Error(
       `Cannot create a connection alias for '${desired.connectionString}': ${describeError(error)}. ` +
       'A connection string stays reserved for the account that first created it.',
+      { cause: error },
     );
   }
 }

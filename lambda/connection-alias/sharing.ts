@@ -57,6 +57,7 @@ async function setPermission(aliasId: string, accountId: string, allow: boolean,
       throw new Error(
         `Cannot stop sharing connection alias ${aliasId} with account ${accountId}: that account still has it ` +
         `associated with one of its directories and must disassociate it first (${describeError(error)})`,
+        { cause: error },
       );
     }
     throw error;

@@ -69,7 +69,7 @@ export async function retryWhileTransient<T>(
         throw error;
       }
       if (deadline.remainingMs() < delay) {
-        throw new Error(`${what} kept failing until its time ran out: ${describeError(error)}`);
+        throw new Error(`${what} kept failing until its time ran out: ${describeError(error)}`, { cause: error });
       }
       await sleep(delay);
       delay = Math.min(backoff.maxDelayMs, delay * backoff.factor);

@@ -205,10 +205,16 @@ function flatten(value: unknown): string {
   if (typeof value === 'string') {
     return value.replace(/\${/g, '<').replace(/}/g, '>');
   }
-  const node = value as Record<string, any>;
+  const node = value as {
+    'Fn::Join'?: [string, unknown[]];
+    'Fn::Sub'?: unknown;
+    'Fn::GetAtt'?: [unknown, unknown];
+    'Fn::ImportValue'?: unknown;
+    Ref?: unknown;
+  };
   if (node['Fn::Join']) {
     const [delimiter, items] = node['Fn::Join'];
-    return (items as unknown[]).map(flatten).join(delimiter);
+    return items.map(flatten).join(delimiter);
   }
   if (node['Fn::Sub']) {
     return flatten(node['Fn::Sub']);
