@@ -1,4 +1,4 @@
-import pLimit = require('p-limit');
+import pLimit from 'p-limit';
 import { accessKeyIdFor, DEFAULT_ACCOUNT, DEFAULT_REGION } from '../lambda/environment';
 import { invoke, Invocation, InvokeOptions } from '../lambda/invoke';
 import type { HandlerBundle, SynthesizedStack, Template, TemplateResource } from './assembly';
