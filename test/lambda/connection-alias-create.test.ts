@@ -35,7 +35,6 @@ import {
   ownerTagValue,
   props,
   resetWorkSpaces,
-  sent,
   settling,
   ws,
 } from './workspaces-fixtures';

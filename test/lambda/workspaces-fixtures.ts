@@ -1,7 +1,7 @@
 // Shared GIVEN helpers for the Custom::WorkSpacesConnectionAlias handler tests. Each test file must itself
 // call jest.mock('../../lambda/shared/sleep', ...) (jest hoists it only within the file that contains it).
 import { createHash } from 'node:crypto';
-import { InvalidResourceStateException, ThrottlingException, WorkSpacesClient } from '@aws-sdk/client-workspaces';
+import { InvalidResourceStateException, WorkSpacesClient } from '@aws-sdk/client-workspaces';
 import type {
   CloudFormationCustomResourceCreateEvent,
   CloudFormationCustomResourceDeleteEvent,
@@ -102,8 +102,9 @@ export function settling(): InvalidResourceStateException {
 }
 
 /** What the SDK throws once its own attempts at a throttled call are used up. */
-export function throttled(): ThrottlingException {
-  return new ThrottlingException({ message: 'Rate exceeded', $metadata: { httpStatusCode: 400 } });
+export function throttled(): Error {
+  // WorkSpaces models no throttling error; the SDK raises the service's ThrottlingException as a generic one.
+  return Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException', $fault: 'client', $metadata: { httpStatusCode: 400 } });
 }
 
 // ---- per-test setup ----
