@@ -154,6 +154,8 @@ export class FakeWorkSpaces {
       });
     }
     this.aliases.set(seed.id, alias);
+    // AWS never hands out an id twice
+    this.ids.splice(this.ids.indexOf(seed.id) >>> 0, this.ids.includes(seed.id) ? 1 : 0);
   }
 
   /** The alias as it is now, or undefined once it is gone. */
