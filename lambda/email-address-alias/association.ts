@@ -205,7 +205,8 @@ function isLockConflict(error: unknown): boolean {
 /** An Error for CloudFormation's status reason: what we were doing and the service's own message. */
 function failure(what: string, error: unknown): Error {
   // Our own errors (e.g. retryWhileTransient giving up) already say what failed.
-  return errorName(error) === 'Error' && error instanceof Error ? error : new Error(`${what} failed: ${describeError(error)}`);
+  // The cause keeps the service's error, so that an undo still knows a throttled call may be sent again.
+  return errorName(error) === 'Error' && error instanceof Error ? error : new Error(`${what} failed: ${describeError(error)}`, { cause: error });
 }
 
 /** Names the Describe call in errors. */

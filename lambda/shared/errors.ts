@@ -41,10 +41,14 @@ const NETWORK_CODES = ['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'EAI_
 
 /**
  * True for what the SDK itself retries (throttling, 5xx, dropped connections): errors that say nothing about
- * the request and go away if it is sent again later.
+ * the request and go away if it is sent again later. Looks through an Error's `cause`.
  */
 export function isRetryableServiceError(error: unknown): boolean {
-  const e = error as { $metadata?: { httpStatusCode?: number }; $retryable?: unknown; code?: string } | undefined;
+  const e = error as { $metadata?: { httpStatusCode?: number }; $retryable?: unknown; code?: string; cause?: unknown } | undefined;
+  if (e?.cause !== undefined && isRetryableServiceError(e.cause)) {
+    // Our own error that names the call, wrapping the service's.
+    return true;
+  }
   const status = e?.$metadata?.httpStatusCode;
   return (
     isError(error, ...RETRYABLE_NAMES) ||

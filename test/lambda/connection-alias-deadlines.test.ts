@@ -128,7 +128,7 @@ describe('every SDK call is bound by the time the handler has left', () => {
     expect(performance.now() - started).toBeLessThan(CONTEXT_MS);
     expect(account.aliasIds()).toEqual([]);
     // the SDK was told to abort the request
-    const options = ws.commandCalls(AssociateConnectionAliasCommand)[0].args[1] as { abortSignal?: AbortSignal };
+    const options = (ws.commandCalls(AssociateConnectionAliasCommand)[0].args as unknown[])[1] as { abortSignal?: AbortSignal };
     expect(options.abortSignal?.aborted).toBe(true);
   });
 

@@ -2,7 +2,6 @@
 // aws-sdk-client-mock: the account holds instances' addresses and their aliases, so tests assert its end state.
 import {
   AssociateEmailAddressAliasCommand,
-  type ConnectClient,
   DescribeEmailAddressCommand,
   DisassociateEmailAddressAliasCommand,
   InvalidRequestException,
@@ -37,7 +36,7 @@ export class FakeConnect {
 
   public constructor(private readonly instanceId: string) {}
 
-  public install(mock: AwsStub<any, any, ConnectClient>): void {
+  public install(mock: AwsStub<any, any, any>): void {
     const route = (operation: Operation, apply: (input: any) => unknown) => async (input: any) => this.call(operation, input, apply);
     mock.on(DescribeEmailAddressCommand).callsFake(route('DescribeEmailAddress', (i) => this.describe(i)));
     mock.on(AssociateEmailAddressAliasCommand).callsFake(route('AssociateEmailAddressAlias', (i) => this.associate(i)));

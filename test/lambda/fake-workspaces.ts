@@ -18,7 +18,6 @@ import {
   ResourceLimitExceededException,
   ResourceNotFoundException,
   UpdateConnectionAliasPermissionCommand,
-  type WorkSpacesClient,
 } from '@aws-sdk/client-workspaces';
 import type { AwsStub } from 'aws-sdk-client-mock';
 
@@ -109,7 +108,7 @@ export class FakeWorkSpaces {
   ) {}
 
   /** Routes every WorkSpaces command of `mock` to this account. */
-  public install(mock: AwsStub<any, any, WorkSpacesClient>): void {
+  public install(mock: AwsStub<any, any, any>): void {
     const route = (operation: Operation, apply: (input: any) => unknown) => async (input: any) => this.call(operation, input, apply);
     mock.on(CreateConnectionAliasCommand).callsFake(route('CreateConnectionAlias', (i) => this.create(i)));
     mock.on(DescribeConnectionAliasesCommand).callsFake(route('DescribeConnectionAliases', (i) => this.describe(i)));
@@ -180,6 +179,11 @@ export class FakeWorkSpaces {
   public aliasIds(): string[] {
     this.settle();
     return [...this.aliases.keys()];
+  }
+
+  /** Another delivery of the request deletes the alias: it is DELETING from now. */
+  public startDeleting(aliasId: string): void {
+    this.find(aliasId).goneAt = Date.now() + this.delays.delete;
   }
 
   /** Someone deletes the alias outside CloudFormation: it is gone at once. */
