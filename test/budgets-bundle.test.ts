@@ -20,10 +20,11 @@ interface BundleBudget {
 // - overFloorBytes: about 10 % above, room for a new error message or a small guard; a new code path of any
 //   size crosses it and should be weighed against what it costs every cold start.
 const BUDGETS: BundleBudget[] = [
-  // connection-alias (324,265 B; 12,598 B over the floor).
-  { name: 'connection-alias', bundleBytes: 340_000, overFloorBytes: 13_800 },
-  // email-address-alias (502,918 B; 9,018 B over the floor).
-  { name: 'email-address-alias', bundleBytes: 528_000, overFloorBytes: 9_900 },
+  // connection-alias (326,497 B; 14,830 B over the floor, once every call was bound by the deadline and the
+  // undo learnt to outlast throttling).
+  { name: 'connection-alias', bundleBytes: 340_000, overFloorBytes: 16_300 },
+  // email-address-alias (505,089 B; 11,189 B over the floor, after the same change).
+  { name: 'email-address-alias', bundleBytes: 528_000, overFloorBytes: 12_300 },
 ];
 
 test('every handler has a budget', () => {

@@ -4,15 +4,14 @@ import {
   DeleteConnectionAliasCommand,
   DescribeConnectionAliasesCommand,
 } from '@aws-sdk/client-workspaces';
-import { workspaces, isSettling } from './client';
-import type { Deadline } from '../shared/deadline';
+import { type ConnectionAliasContext, isSettling } from './client';
 import { isError } from '../shared/errors';
-import { NotFoundGrace, pollUntil, retryWhileTransient } from '../shared/poll';
+import { changeUnlessDone, NotFoundGrace, pollUntil } from '../shared/poll';
 
 /** The alias with this id, or undefined once it is gone. */
-export async function describeAlias(aliasId: string): Promise<ConnectionAlias | undefined> {
+export async function describeAlias(ctx: ConnectionAliasContext, aliasId: string): Promise<ConnectionAlias | undefined> {
   try {
-    const response = await workspaces.send(new DescribeConnectionAliasesCommand({ AliasIds: [aliasId] }));
+    const response = await ctx.client.send(new DescribeConnectionAliasesCommand({ AliasIds: [aliasId] }));
     return response.ConnectionAliases?.find((alias) => alias.AliasId === aliasId);
   } catch (error) {
     // The model lists no ResourceNotFoundException here; an unknown id normally gives an empty list.
@@ -28,10 +27,10 @@ export async function describeAlias(aliasId: string): Promise<ConnectionAlias | 
  * The alias in this account and Region with this connection string, if any. DescribeConnectionAliases
  * has no filter by string and no SDK paginator, so this pages through all of them (at most 20 exist).
  */
-export async function findAliasByConnectionString(connectionString: string): Promise<ConnectionAlias | undefined> {
+export async function findAliasByConnectionString(ctx: ConnectionAliasContext, connectionString: string): Promise<ConnectionAlias | undefined> {
   let nextToken: string | undefined;
   do {
-    const page = await workspaces.send(new DescribeConnectionAliasesCommand({ Limit: 25, NextToken: nextToken }));
+    const page = await ctx.client.send(new DescribeConnectionAliasesCommand({ Limit: 25, NextToken: nextToken }));
     // DNS names are case-insensitive; compare as WorkSpaces might normalise them.
     const match = page.ConnectionAliases?.find((alias) => alias.ConnectionString?.toLowerCase() === connectionString.toLowerCase());
     if (match) {
@@ -44,10 +43,11 @@ export async function findAliasByConnectionString(connectionString: string): Pro
 
 /** Creates the alias; returns its id at once, while it is still CREATING. */
 export async function createAlias(
+  ctx: ConnectionAliasContext,
   connectionString: string,
   tags: ReadonlyArray<{ Key: string; Value: string }>,
 ): Promise<string> {
-  const response = await workspaces.send(new CreateConnectionAliasCommand({ ConnectionString: connectionString, Tags: [...tags] }));
+  const response = await ctx.client.send(new CreateConnectionAliasCommand({ ConnectionString: connectionString, Tags: [...tags] }));
   if (!response.AliasId) {
     throw new Error(`CreateConnectionAlias for '${connectionString}' returned no AliasId`);
   }
@@ -55,12 +55,12 @@ export async function createAlias(
 }
 
 /** Waits until the alias is CREATED: associating, sharing and deleting are refused before that. */
-export async function waitUntilCreated(aliasId: string, deadline: Deadline): Promise<ConnectionAlias> {
+export async function waitUntilCreated(ctx: ConnectionAliasContext, aliasId: string): Promise<ConnectionAlias> {
   const grace = new NotFoundGrace();
   return pollUntil(
     `connection alias ${aliasId} to reach state CREATED`,
     async () => {
-      const alias = await describeAlias(aliasId);
+      const alias = await describeAlias(ctx, aliasId);
       if (!alias) {
         if (!grace.stillPending()) {
           throw new Error(`Connection alias ${aliasId} disappeared while waiting for it to be created`);
@@ -70,42 +70,43 @@ export async function waitUntilCreated(aliasId: string, deadline: Deadline): Pro
       grace.seen();
       return { done: alias.State === 'CREATED', value: alias, status: alias.State };
     },
-    deadline,
+    ctx.deadline,
   );
 }
 
 /** Waits until the alias no longer exists (DELETING is asynchronous). */
-export async function waitUntilGone(aliasId: string, deadline: Deadline): Promise<void> {
+export async function waitUntilGone(ctx: ConnectionAliasContext, aliasId: string): Promise<void> {
   await pollUntil(
     `connection alias ${aliasId} to be deleted`,
     async () => {
-      const alias = await describeAlias(aliasId);
+      const alias = await describeAlias(ctx, aliasId);
       return { done: alias === undefined, status: alias?.State };
     },
-    deadline,
+    ctx.deadline,
   );
 }
 
 /** Deletes a CREATED, unassociated, unshared alias and waits until it is gone. Already gone is success. */
-export async function deleteAlias(aliasId: string, deadline: Deadline): Promise<void> {
+export async function deleteAlias(ctx: ConnectionAliasContext, aliasId: string): Promise<void> {
   try {
-    await retryWhileTransient(
+    await changeUnlessDone(
       `DeleteConnectionAlias ${aliasId}`,
-      async () => {
-        // Look first: after a lost response (or a redelivery) the alias may already be DELETING or gone, and
-        // WorkSpaces then answers InvalidResourceStateException, as it does while the alias is settling.
-        const alias = await describeAlias(aliasId);
-        if (alias && alias.State !== 'DELETING') {
-          await workspaces.send(new DeleteConnectionAliasCommand({ AliasId: aliasId }));
-        }
+      {
+        // After a lost response (or a redelivery) the alias may already be DELETING or gone, and WorkSpaces
+        // then answers InvalidResourceStateException, as it does while the alias is settling.
+        needed: async () => {
+          const alias = await describeAlias(ctx, aliasId);
+          return alias !== undefined && alias.State !== 'DELETING';
+        },
+        change: () => ctx.client.send(new DeleteConnectionAliasCommand({ AliasId: aliasId })),
       },
       isSettling,
-      deadline,
+      ctx.deadline,
     );
   } catch (error) {
     if (!isError(error, 'ResourceNotFoundException')) {
       throw error;
     }
   }
-  await waitUntilGone(aliasId, deadline);
+  await waitUntilGone(ctx, aliasId);
 }

@@ -5,11 +5,9 @@ import {
   DisassociateConnectionAliasCommand,
 } from '@aws-sdk/client-workspaces';
 import { describeAlias } from './alias';
-import { workspaces, isSettling } from './client';
-import type { Deadline } from '../shared/deadline';
-import type { Log } from '../shared/log';
+import { type ConnectionAliasContext, isSettling } from './client';
 import { isError } from '../shared/errors';
-import { NotFoundGrace, pollUntil, retryWhileTransient } from '../shared/poll';
+import { changeUnlessDone, NotFoundGrace, pollUntil, retryWhileTransient } from '../shared/poll';
 
 const ESTABLISHED = 'ASSOCIATED_WITH_OWNER_ACCOUNT';
 
@@ -23,13 +21,8 @@ function liveAssociations(alias: ConnectionAlias): ConnectionAliasAssociation[] 
  * returns the association's ConnectionIdentifier ('' when not associated). An alias can be associated with
  * one directory per Region, so moving it means disassociating first.
  */
-export async function reconcileAssociation(
-  aliasId: string,
-  directoryId: string | undefined,
-  deadline: Deadline,
-  log: Log,
-): Promise<string> {
-  const alias = await mustDescribe(aliasId);
+export async function reconcileAssociation(ctx: ConnectionAliasContext, aliasId: string, directoryId: string | undefined): Promise<string> {
+  const alias = await mustDescribe(ctx, aliasId);
   const live = liveAssociations(alias);
   const byOtherAccount = live.find((a) => a.AssociatedAccountId !== alias.OwnerAccountId);
   if (byOtherAccount && directoryId !== undefined) {
@@ -43,74 +36,75 @@ export async function reconcileAssociation(
     // An association with the right directory that is being taken down (a rollback arriving while the failed
     // update's disassociation is under way) must finish going before it can be made again.
     if (directoryId !== undefined && association.ResourceId === directoryId && association.AssociationStatus !== 'PENDING_DISASSOCIATION') {
-      return waitUntilAssociated(aliasId, directoryId, deadline);
+      return waitUntilAssociated(ctx, aliasId, directoryId);
     }
-    log('disassociating connection alias', { aliasId, directoryId: association.ResourceId });
-    await disassociate(aliasId, deadline);
+    ctx.log('disassociating connection alias', { aliasId, directoryId: association.ResourceId });
+    await disassociate(ctx, aliasId);
   }
   if (directoryId === undefined) {
     return '';
   }
-  log('associating connection alias', { aliasId, directoryId });
+  ctx.log('associating connection alias', { aliasId, directoryId });
   try {
     await retryWhileTransient(
       `AssociateConnectionAlias ${aliasId} with ${directoryId}`,
-      () => workspaces.send(new AssociateConnectionAliasCommand({ AliasId: aliasId, ResourceId: directoryId })),
+      () => ctx.client.send(new AssociateConnectionAliasCommand({ AliasId: aliasId, ResourceId: directoryId })),
       isSettling,
-      deadline,
+      ctx.deadline,
     );
   } catch (error) {
     // The SDK retries a call whose response was lost: if the first attempt went through, the retry is told
     // the alias is already associated. With our own directory, that is the state we asked for.
-    if (!isError(error, 'ResourceAssociatedException') || !(await ownerAssociation(aliasId, directoryId))) {
+    if (!isError(error, 'ResourceAssociatedException') || !(await ownerAssociation(ctx, aliasId, directoryId))) {
       throw error;
     }
   }
-  return waitUntilAssociated(aliasId, directoryId, deadline);
+  return waitUntilAssociated(ctx, aliasId, directoryId);
 }
 
 /** The owner account's live association of the alias (with `directoryId`, if given). */
-async function ownerAssociation(aliasId: string, directoryId?: string): Promise<ConnectionAliasAssociation | undefined> {
-  const alias = await mustDescribe(aliasId);
+async function ownerAssociation(ctx: ConnectionAliasContext, aliasId: string, directoryId?: string): Promise<ConnectionAliasAssociation | undefined> {
+  const alias = await mustDescribe(ctx, aliasId);
   return liveAssociations(alias).find(
     (a) => a.AssociatedAccountId === alias.OwnerAccountId && (directoryId === undefined || a.ResourceId === directoryId),
   );
 }
 
 /** Removes the owner account's association, if any, and waits until it is gone. */
-export async function disassociate(aliasId: string, deadline: Deadline): Promise<void> {
-  await retryWhileTransient(
+export async function disassociate(ctx: ConnectionAliasContext, aliasId: string): Promise<void> {
+  await changeUnlessDone(
     `DisassociateConnectionAlias ${aliasId}`,
-    async () => {
-      // Look first: after a lost response (or a redelivery) the disassociation may already be under way or
-      // done, and WorkSpaces then refuses a second one with the same error as a pending association.
-      const association = await ownerAssociation(aliasId);
-      if (association && association.AssociationStatus !== 'PENDING_DISASSOCIATION') {
-        // A PENDING_ASSOCIATION cannot be disassociated yet: InvalidResourceStateException until it settles.
-        await workspaces.send(new DisassociateConnectionAliasCommand({ AliasId: aliasId }));
-      }
+    {
+      // After a lost response (or a redelivery) the disassociation may already be under way or done, and
+      // WorkSpaces then refuses a second one with the same error as a pending association. A
+      // PENDING_ASSOCIATION cannot be disassociated yet: InvalidResourceStateException until it settles.
+      needed: async () => {
+        const association = await ownerAssociation(ctx, aliasId);
+        return association !== undefined && association.AssociationStatus !== 'PENDING_DISASSOCIATION';
+      },
+      change: () => ctx.client.send(new DisassociateConnectionAliasCommand({ AliasId: aliasId })),
     },
     isSettling,
-    deadline,
+    ctx.deadline,
   );
   await pollUntil(
     `connection alias ${aliasId} to be disassociated`,
     async () => {
-      const alias = await mustDescribe(aliasId);
+      const alias = await mustDescribe(ctx, aliasId);
       const owned = liveAssociations(alias).find((a) => a.AssociatedAccountId === alias.OwnerAccountId);
       return { done: owned === undefined, status: owned?.AssociationStatus };
     },
-    deadline,
+    ctx.deadline,
   );
 }
 
 /** Waits for the association to be established and returns its ConnectionIdentifier. */
-async function waitUntilAssociated(aliasId: string, directoryId: string, deadline: Deadline): Promise<string> {
+async function waitUntilAssociated(ctx: ConnectionAliasContext, aliasId: string, directoryId: string): Promise<string> {
   const grace = new NotFoundGrace();
   return pollUntil(
     `connection alias ${aliasId} to be associated with directory ${directoryId}`,
     async () => {
-      const alias = await mustDescribe(aliasId);
+      const alias = await mustDescribe(ctx, aliasId);
       const association = liveAssociations(alias).find((a) => a.ResourceId === directoryId);
       if (!association) {
         if (!grace.stillPending()) {
@@ -125,12 +119,12 @@ async function waitUntilAssociated(aliasId: string, directoryId: string, deadlin
         status: association.AssociationStatus,
       };
     },
-    deadline,
+    ctx.deadline,
   );
 }
 
-async function mustDescribe(aliasId: string): Promise<ConnectionAlias> {
-  const alias = await describeAlias(aliasId);
+async function mustDescribe(ctx: ConnectionAliasContext, aliasId: string): Promise<ConnectionAlias> {
+  const alias = await describeAlias(ctx, aliasId);
   if (!alias) {
     throw new Error(`Connection alias ${aliasId} does not exist`);
   }

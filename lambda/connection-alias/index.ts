@@ -1,44 +1,53 @@
+import type {
+  CloudFormationCustomResourceCreateEvent,
+  CloudFormationCustomResourceDeleteEvent,
+  CloudFormationCustomResourceUpdateEvent,
+} from 'aws-lambda';
 import { createAlias, deleteAlias, describeAlias, findAliasByConnectionString, waitUntilCreated, waitUntilGone } from './alias';
 import { reconcileAssociation } from './association';
+import { type ConnectionAliasContext, workspaces } from './client';
 import { parseProperties, DesiredAlias } from './properties';
 import { reconcileSharing } from './sharing';
 import { describeTags, ownerMarker, reconcileTags } from './tags';
 import { CONNECTION_ALIAS_ATTRIBUTES as ATTR } from '../../lib/private/connection-alias-properties';
 import { OWNER_TAG_KEY, connectionAliasIdProblem } from '../../lib/private/validation';
+import { boundByDeadline } from '../shared/bounded-client';
 import type { CustomResourceEvent, LambdaContextLike, OnEventResponse } from '../shared/cloudformation';
-import { Deadline } from '../shared/deadline';
 import { describeError, isError } from '../shared/errors';
-import { Log, loggerFor } from '../shared/log';
+import { runHandler, until } from '../shared/handler';
+import { retryServiceErrors } from '../shared/poll';
+import { WORKSPACES_UNDO_RESERVE_MS, workDeadline } from '../shared/time-budget';
 
-/** Time kept after the last wait so the handler can still answer before Lambda stops it (at most 10 %). */
-const ANSWER_RESERVE_MS = 20_000;
-/** Time kept back during a Create for undoing it if it fails (see undoCreate), at most a quarter. */
-const UNDO_RESERVE_MS = 120_000;
-
-export async function handler(event: CustomResourceEvent, context: LambdaContextLike): Promise<OnEventResponse> {
-  const log = loggerFor(event);
-  try {
-    const reserve = Math.min(ANSWER_RESERVE_MS, context.getRemainingTimeInMillis() / 10);
-    return await dispatch(event, Deadline.fromContext(context, reserve), log);
-  } catch (error) {
-    // The message becomes CloudFormation's FAILED reason: keep the service's error name with its message.
-    log('failed', { reason: describeError(error) });
-    throw new Error(describeError(error), { cause: error });
-  }
+/** onEvent handler of Custom::WorkSpacesConnectionAlias for the custom-resources Provider framework. */
+export function handler(event: CustomResourceEvent, context: LambdaContextLike): Promise<OnEventResponse> {
+  return runHandler<ConnectionAliasContext>(event, context, {
+    context: (base) => ({ ...base, client: boundByDeadline(workspaces, base.deadline), owner: ownerMarker(event) }),
+    onCreate,
+    onUpdate,
+    onDelete,
+  });
 }
 
-async function dispatch(event: CustomResourceEvent, deadline: Deadline, log: Log): Promise<OnEventResponse> {
-  switch (event.RequestType) {
-    case 'Create':
-      return provision(event, parseProperties(event.ResourceProperties), deadline, log);
-    case 'Update':
-      return update(event, parseProperties(event.ResourceProperties), deadline, log);
-    case 'Delete':
-      await remove(event.PhysicalResourceId, deadline, log);
-      return { PhysicalResourceId: event.PhysicalResourceId };
-    default:
-      throw new Error(`Unknown request type ${(event as { RequestType: string }).RequestType}`);
+function onCreate(event: CloudFormationCustomResourceCreateEvent, ctx: ConnectionAliasContext): Promise<OnEventResponse> {
+  return provision(ctx, parseProperties(event.ResourceProperties));
+}
+
+/** Tags, directory and share change in place; a new connection string (or a vanished alias) means a new alias. */
+async function onUpdate(event: CloudFormationCustomResourceUpdateEvent, ctx: ConnectionAliasContext): Promise<OnEventResponse> {
+  const desired = parseProperties(event.ResourceProperties);
+  const aliasId = event.PhysicalResourceId;
+  const current = connectionAliasIdProblem(aliasId) ? undefined : await describeAlias(ctx, aliasId);
+  const sameString = current?.ConnectionString?.toLowerCase() === desired.connectionString.toLowerCase();
+  if (!current || current.State === 'DELETING' || !sameString) {
+    ctx.log('replacing connection alias', { aliasId, connectionString: desired.connectionString, found: current?.State ?? 'none' });
+    return provision(ctx, desired);
   }
+  return configure(ctx, aliasId, desired);
+}
+
+async function onDelete(event: CloudFormationCustomResourceDeleteEvent, ctx: ConnectionAliasContext): Promise<OnEventResponse> {
+  await remove(ctx, event.PhysicalResourceId);
+  return { PhysicalResourceId: event.PhysicalResourceId };
 }
 
 /**
@@ -46,17 +55,16 @@ async function dispatch(event: CustomResourceEvent, deadline: Deadline, log: Log
  * an Update that changes the connection string (a replacement: CloudFormation deletes the old alias in its
  * cleanup phase, after the whole stack update succeeded, so a rollback can still return to it).
  */
-async function provision(event: CustomResourceEvent, desired: DesiredAlias, deadline: Deadline, log: Log): Promise<OnEventResponse> {
-  const owner = ownerMarker(event);
-  const workDeadline = deadline.earlierBy(Math.min(UNDO_RESERVE_MS, deadline.remainingMs() / 4));
-  const { aliasId, created } = await obtainAlias(event, desired, owner, workDeadline, log);
+async function provision(ctx: ConnectionAliasContext, desired: DesiredAlias): Promise<OnEventResponse> {
+  const work = until(ctx, workDeadline(ctx.deadline, WORKSPACES_UNDO_RESERVE_MS));
+  const { aliasId, created } = await obtainAlias(work, desired);
   try {
-    return await configure(aliasId, desired, owner, workDeadline, log);
+    return await configure(work, aliasId, desired);
   } catch (error) {
     // A failed Create gets the framework's marker id, and the Delete that follows is skipped, so what this
     // request made must go now or it leaks. An alias adopted in a Create is an earlier delivery's, so ours too.
-    if (created || event.RequestType === 'Create') {
-      throw await undoCreate(aliasId, error, deadline, log);
+    if (created || ctx.event.RequestType === 'Create') {
+      throw await undoCreate(ctx, aliasId, error);
     }
     throw error;
   }
@@ -67,27 +75,21 @@ async function provision(event: CustomResourceEvent, desired: DesiredAlias, dead
  * an earlier delivery created by its connection string and owner tag. An alias that has the string but not
  * our owner tag belongs to someone else and is never adopted.
  */
-async function obtainAlias(
-  event: CustomResourceEvent,
-  desired: DesiredAlias,
-  owner: string,
-  deadline: Deadline,
-  log: Log,
-): Promise<{ aliasId: string; created: boolean }> {
-  let existing = await findAliasByConnectionString(desired.connectionString);
+async function obtainAlias(ctx: ConnectionAliasContext, desired: DesiredAlias): Promise<{ aliasId: string; created: boolean }> {
+  let existing = await findAliasByConnectionString(ctx, desired.connectionString);
   if (existing?.State === 'DELETING' && existing.AliasId) {
-    log('waiting for an alias with the same connection string to finish deleting', { aliasId: existing.AliasId });
-    await waitUntilGone(existing.AliasId, deadline);
+    ctx.log('waiting for an alias with the same connection string to finish deleting', { aliasId: existing.AliasId });
+    await waitUntilGone(ctx, existing.AliasId);
     existing = undefined;
   }
   if (existing?.AliasId) {
-    await assertOwned(existing.AliasId, desired.connectionString, owner, event);
-    log('adopting the alias an earlier delivery of this request created', { aliasId: existing.AliasId });
+    await assertOwned(ctx, existing.AliasId, desired.connectionString);
+    ctx.log('adopting the alias an earlier delivery of this request created', { aliasId: existing.AliasId });
     return { aliasId: existing.AliasId, created: false };
   }
   try {
-    const aliasId = await createAlias(desired.connectionString, [...desired.tags, { Key: OWNER_TAG_KEY, Value: owner }]);
-    log('created connection alias', { aliasId });
+    const aliasId = await createAlias(ctx, desired.connectionString, [...desired.tags, { Key: OWNER_TAG_KEY, Value: ctx.owner }]);
+    ctx.log('created connection alias', { aliasId });
     return { aliasId, created: true };
   } catch (error) {
     if (!isError(error, 'ResourceAlreadyExistsException')) {
@@ -95,10 +97,10 @@ async function obtainAlias(
     }
     // The SDK retries a call whose response was lost; if the first attempt created the alias, the retry
     // meets it here. Ours (by owner tag) is adopted as made by this request; anyone else's is refused.
-    const raced = await findAliasByConnectionString(desired.connectionString);
+    const raced = await findAliasByConnectionString(ctx, desired.connectionString);
     if (raced?.AliasId) {
-      await assertOwned(raced.AliasId, desired.connectionString, owner, event);
-      log('adopting the alias a retried CreateConnectionAlias made', { aliasId: raced.AliasId });
+      await assertOwned(ctx, raced.AliasId, desired.connectionString);
+      ctx.log('adopting the alias a retried CreateConnectionAlias made', { aliasId: raced.AliasId });
       return { aliasId: raced.AliasId, created: true };
     }
     // Connection strings are reserved per account across Regions: another Region or account may hold it.
@@ -110,9 +112,10 @@ async function obtainAlias(
   }
 }
 
-async function assertOwned(aliasId: string, connectionString: string, owner: string, event: CustomResourceEvent): Promise<void> {
-  const tags = await describeTags(aliasId);
-  if (tags[OWNER_TAG_KEY] !== owner) {
+async function assertOwned(ctx: ConnectionAliasContext, aliasId: string, connectionString: string): Promise<void> {
+  const { event } = ctx;
+  const tags = await describeTags(ctx, aliasId);
+  if (tags[OWNER_TAG_KEY] !== ctx.owner) {
     throw new Error(
       `Connection alias ${aliasId} already uses the connection string '${connectionString}' and was not created by ` +
       `${event.LogicalResourceId} in this stack, so it is not taken over. Refer to it with ` +
@@ -122,11 +125,11 @@ async function assertOwned(aliasId: string, connectionString: string, owner: str
 }
 
 /** Waits for the alias to be usable, then makes its tags, share and association match the stack. */
-async function configure(aliasId: string, desired: DesiredAlias, owner: string, deadline: Deadline, log: Log): Promise<OnEventResponse> {
-  const alias = await waitUntilCreated(aliasId, deadline);
-  await reconcileTags(aliasId, desired.tags, owner, log);
-  await reconcileSharing(aliasId, desired.sharedAccountId, deadline, log);
-  const connectionIdentifier = await reconcileAssociation(aliasId, desired.directoryId, deadline, log);
+async function configure(ctx: ConnectionAliasContext, aliasId: string, desired: DesiredAlias): Promise<OnEventResponse> {
+  const alias = await waitUntilCreated(ctx, aliasId);
+  await reconcileTags(ctx, aliasId, desired.tags);
+  await reconcileSharing(ctx, aliasId, desired.sharedAccountId);
+  const connectionIdentifier = await reconcileAssociation(ctx, aliasId, desired.directoryId);
   return {
     PhysicalResourceId: aliasId,
     Data: {
@@ -138,51 +141,37 @@ async function configure(aliasId: string, desired: DesiredAlias, owner: string, 
   };
 }
 
-/** Tags, directory and share change in place; a new connection string (or a vanished alias) means a new alias. */
-async function update(
-  event: CustomResourceEvent & { PhysicalResourceId: string },
-  desired: DesiredAlias,
-  deadline: Deadline,
-  log: Log,
-): Promise<OnEventResponse> {
-  const aliasId = event.PhysicalResourceId;
-  const current = connectionAliasIdProblem(aliasId) ? undefined : await describeAlias(aliasId);
-  const sameString = current?.ConnectionString?.toLowerCase() === desired.connectionString.toLowerCase();
-  if (!current || current.State === 'DELETING' || !sameString) {
-    log('replacing connection alias', { aliasId, connectionString: desired.connectionString, found: current?.State ?? 'none' });
-    return provision(event, desired, deadline, log);
-  }
-  return configure(aliasId, desired, ownerMarker(event), deadline, log);
-}
-
-/** Unshares, disassociates, deletes and waits until the alias is gone. An alias already gone is success. */
-async function remove(aliasId: string, deadline: Deadline, log: Log): Promise<void> {
+/** Disassociates, unshares, deletes and waits until the alias is gone. An alias already gone is success. */
+async function remove(ctx: ConnectionAliasContext, aliasId: string): Promise<void> {
   if (connectionAliasIdProblem(aliasId)) {
     // Not an id this handler returned (e.g. a hand-edited template): there is nothing of ours to delete.
-    log('physical id is not a connection alias id; nothing to delete', { aliasId });
+    ctx.log('physical id is not a connection alias id; nothing to delete', { aliasId });
     return;
   }
-  const alias = await describeAlias(aliasId);
+  const alias = await describeAlias(ctx, aliasId);
   if (!alias) {
-    log('connection alias already gone', { aliasId });
+    ctx.log('connection alias already gone', { aliasId });
     return;
   }
   if (alias.State === 'DELETING') {
-    return waitUntilGone(aliasId, deadline);
+    return waitUntilGone(ctx, aliasId);
   }
-  await waitUntilCreated(aliasId, deadline);
-  await reconcileAssociation(aliasId, undefined, deadline, log);
-  await reconcileSharing(aliasId, undefined, deadline, log);
-  log('deleting connection alias', { aliasId });
-  await deleteAlias(aliasId, deadline);
+  await waitUntilCreated(ctx, aliasId);
+  await reconcileAssociation(ctx, aliasId, undefined);
+  await reconcileSharing(ctx, aliasId, undefined);
+  ctx.log('deleting connection alias', { aliasId });
+  await deleteAlias(ctx, aliasId);
 }
 
-/** Deletes what a failed Create made and returns the error to report, saying whether that worked. */
-async function undoCreate(aliasId: string, error: unknown, deadline: Deadline, log: Log): Promise<Error> {
+/**
+ * Deletes what a failed Create made and returns the error to report, saying whether that worked. Throttling
+ * and 5xx are retried until the answer deadline: the undo's reserve exists for exactly this.
+ */
+async function undoCreate(ctx: ConnectionAliasContext, aliasId: string, error: unknown): Promise<Error> {
   const reason = describeError(error);
   try {
-    log('undoing the failed create', { aliasId, reason });
-    await remove(aliasId, deadline, log);
+    ctx.log('undoing the failed create', { aliasId, reason });
+    await retryServiceErrors('the undo', () => remove(ctx, aliasId), ctx.deadline);
     return new Error(`${reason} (connection alias ${aliasId}, made for this request, was deleted again)`);
   } catch (undoError) {
     return new Error(

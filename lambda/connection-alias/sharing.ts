@@ -2,18 +2,16 @@ import {
   DescribeConnectionAliasPermissionsCommand,
   UpdateConnectionAliasPermissionCommand,
 } from '@aws-sdk/client-workspaces';
-import { workspaces, isSettling } from './client';
-import type { Deadline } from '../shared/deadline';
+import { type ConnectionAliasContext, isSettling } from './client';
 import { describeError, isError } from '../shared/errors';
-import type { Log } from '../shared/log';
 import { retryWhileTransient } from '../shared/poll';
 
 /** The accounts the alias is currently shared with. */
-async function sharedAccounts(aliasId: string): Promise<string[]> {
+async function sharedAccounts(ctx: ConnectionAliasContext, aliasId: string): Promise<string[]> {
   const accounts: string[] = [];
   let nextToken: string | undefined;
   do {
-    const page = await workspaces.send(new DescribeConnectionAliasPermissionsCommand({ AliasId: aliasId, NextToken: nextToken }));
+    const page = await ctx.client.send(new DescribeConnectionAliasPermissionsCommand({ AliasId: aliasId, NextToken: nextToken }));
     for (const permission of page.ConnectionAliasPermissions ?? []) {
       if (permission.AllowAssociation && permission.SharedAccountId) {
         accounts.push(permission.SharedAccountId);
@@ -28,28 +26,28 @@ async function sharedAccounts(aliasId: string): Promise<string[]> {
  * Makes the alias shared with exactly `accountId` (or with no account, when undefined). WorkSpaces shares
  * an alias with one other account at most, so any other share is removed before the new one is made.
  */
-export async function reconcileSharing(aliasId: string, accountId: string | undefined, deadline: Deadline, log: Log): Promise<void> {
-  const current = await sharedAccounts(aliasId);
+export async function reconcileSharing(ctx: ConnectionAliasContext, aliasId: string, accountId: string | undefined): Promise<void> {
+  const current = await sharedAccounts(ctx, aliasId);
   for (const other of current.filter((account) => account !== accountId)) {
-    log('unsharing connection alias', { aliasId, sharedAccountId: other });
-    await setPermission(aliasId, other, false, deadline);
+    ctx.log('unsharing connection alias', { aliasId, sharedAccountId: other });
+    await setPermission(ctx, aliasId, other, false);
   }
   if (accountId !== undefined && !current.includes(accountId)) {
-    log('sharing connection alias', { aliasId, sharedAccountId: accountId });
-    await setPermission(aliasId, accountId, true, deadline);
+    ctx.log('sharing connection alias', { aliasId, sharedAccountId: accountId });
+    await setPermission(ctx, aliasId, accountId, true);
   }
 }
 
-async function setPermission(aliasId: string, accountId: string, allow: boolean, deadline: Deadline): Promise<void> {
+async function setPermission(ctx: ConnectionAliasContext, aliasId: string, accountId: string, allow: boolean): Promise<void> {
   try {
     await retryWhileTransient(
       `UpdateConnectionAliasPermission ${aliasId} for ${accountId}`,
-      () => workspaces.send(new UpdateConnectionAliasPermissionCommand({
+      () => ctx.client.send(new UpdateConnectionAliasPermissionCommand({
         AliasId: aliasId,
         ConnectionAliasPermission: { SharedAccountId: accountId, AllowAssociation: allow },
       })),
       isSettling,
-      deadline,
+      ctx.deadline,
     );
   } catch (error) {
     // Only the shared account can undo its own association; the owner cannot unshare until it has.

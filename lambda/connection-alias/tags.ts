@@ -1,9 +1,8 @@
 import { createHash } from 'node:crypto';
 import { CreateTagsCommand, DeleteTagsCommand, DescribeTagsCommand } from '@aws-sdk/client-workspaces';
-import { workspaces } from './client';
+import type { ConnectionAliasContext } from './client';
 import { OWNER_TAG_KEY } from '../../lib/private/validation';
 import type { CustomResourceEvent } from '../shared/cloudformation';
-import type { Log } from '../shared/log';
 
 type Tag = { Key: string; Value: string };
 
@@ -18,8 +17,8 @@ export function ownerMarker(event: CustomResourceEvent): string {
 }
 
 /** The alias's tags as a map. */
-export async function describeTags(aliasId: string): Promise<Record<string, string>> {
-  const response = await workspaces.send(new DescribeTagsCommand({ ResourceId: aliasId }));
+export async function describeTags(ctx: ConnectionAliasContext, aliasId: string): Promise<Record<string, string>> {
+  const response = await ctx.client.send(new DescribeTagsCommand({ ResourceId: aliasId }));
   return Object.fromEntries((response.TagList ?? []).map((tag) => [tag.Key ?? '', tag.Value ?? '']));
 }
 
@@ -27,22 +26,22 @@ export async function describeTags(aliasId: string): Promise<Record<string, stri
  * Makes the alias's user tags exactly `desired`, in place (CloudFormation's own ConnectionAlias replaces the
  * alias for any tag change). The owner marker and `aws:` tags are not the user's and are left alone.
  */
-export async function reconcileTags(aliasId: string, desired: ReadonlyArray<Tag>, owner: string, log: Log): Promise<void> {
-  const current = await describeTags(aliasId);
+export async function reconcileTags(ctx: ConnectionAliasContext, aliasId: string, desired: ReadonlyArray<Tag>): Promise<void> {
+  const current = await describeTags(ctx, aliasId);
   const wanted = new Map(desired.map((tag) => [tag.Key, tag.Value]));
-  wanted.set(OWNER_TAG_KEY, owner);
+  wanted.set(OWNER_TAG_KEY, ctx.owner);
   const removed = Object.keys(current).filter((key) => !wanted.has(key) && !key.startsWith('aws:'));
   const changed = [...wanted].filter(([key, value]) => current[key] !== value).map(([Key, Value]) => ({ Key, Value }));
   // Delete before create so that swapping keys never trips the 50-tag limit.
   if (removed.length > 0) {
-    log('removing tags', { aliasId, keys: removed });
-    await workspaces.send(new DeleteTagsCommand({ ResourceId: aliasId, TagKeys: removed }));
+    ctx.log('removing tags', { aliasId, keys: removed });
+    await ctx.client.send(new DeleteTagsCommand({ ResourceId: aliasId, TagKeys: removed }));
   }
   if (changed.length > 0) {
-    log('setting tags', { aliasId, keys: changed.map((tag) => tag.Key) });
+    ctx.log('setting tags', { aliasId, keys: changed.map((tag) => tag.Key) });
     // The owner tag rides along with every CreateTags: the handler's IAM policy allows tagging only in
     // requests that carry it (CreateTags supports no resource ARN, so a tag condition is the only scope).
-    const withOwner = changed.some((tag) => tag.Key === OWNER_TAG_KEY) ? changed : [...changed, { Key: OWNER_TAG_KEY, Value: owner }];
-    await workspaces.send(new CreateTagsCommand({ ResourceId: aliasId, Tags: withOwner }));
+    const withOwner = changed.some((tag) => tag.Key === OWNER_TAG_KEY) ? changed : [...changed, { Key: OWNER_TAG_KEY, Value: ctx.owner }];
+    await ctx.client.send(new CreateTagsCommand({ ResourceId: aliasId, Tags: withOwner }));
   }
 }

@@ -4,42 +4,56 @@ import {
   DescribeEmailAddressCommand,
   DisassociateEmailAddressAliasCommand,
 } from '@aws-sdk/client-connect';
-import { Deadline } from '../shared/deadline';
 import { describeError, errorName, isError } from '../shared/errors';
-import type { Log } from '../shared/log';
-import { pollUntil, retryWhileTransient } from '../shared/poll';
+import type { RequestContext } from '../shared/handler';
+import { changeUnlessDone, pollUntil } from '../shared/poll';
+import { CONFLICT_RETRY_MS } from '../shared/time-budget';
 import type { TokenOperation } from './client-token';
 import type { AliasPair } from './properties';
 
-/**
- * How long a ResourceConflictException is retried. Connect locks both addresses while an alias changes, so a
- * concurrent change gets a 409 that clears in seconds; one that lasts longer is a real conflict (e.g. the
- * alias is already in use) and should fail with the service's message, not eat the whole budget.
- */
-export const CONFLICT_RETRY_MS = 60_000;
-
-/** What the Connect calls of one request share. */
-export interface AliasContext {
-  readonly connect: ConnectClient;
-  readonly deadline: Deadline;
-  readonly log: Log;
+/** What the steps of one Custom::ConnectEmailAddressAlias request share. */
+export interface EmailAliasContext extends RequestContext<ConnectClient> {
   /** The deterministic ClientToken for `operation` on `pair` in this request. */
   readonly token: (operation: TokenOperation, pair: AliasPair) => string;
-  /** What this request changed so far, for undoing it if it fails (Describe may not show it yet). */
-  readonly progress?: { associated: boolean; removed: boolean };
 }
 
 /**
- * Makes sure `pair` is associated, associating it if needed (always, if `knownAbsent`), and returns once
- * Describe shows it. Fails, without touching it, if the primary already has another alias.
+ * Associates `pair` unless Describe already shows it (always, if `knownAbsent`: this request removed it,
+ * whatever a lagging Describe still shows). Returns true if this call associated it; does not wait for
+ * Describe to show it. Fails, without touching it, if the primary already has another alias.
  */
-export async function ensureAssociated(ctx: AliasContext, pair: AliasPair, knownAbsent = false): Promise<void> {
-  // Restoring what this request removed, Describe may still show it: then what we did is what counts.
-  const aliases = knownAbsent ? [] : await aliasesOf(ctx, pair);
+export async function associate(ctx: EmailAliasContext, pair: AliasPair, knownAbsent = false): Promise<boolean> {
+  const what = `AssociateEmailAddressAlias (alias ${pair.aliasId} to email address ${pair.primaryId})`;
+  try {
+    return await changeUnlessDone(
+      what,
+      {
+        needed: knownAbsent ? async () => true : () => associationNeeded(ctx, pair),
+        change: () =>
+          ctx.client.send(
+            new AssociateEmailAddressAliasCommand({
+              InstanceId: pair.instanceId,
+              EmailAddressId: pair.primaryId,
+              AliasConfiguration: { EmailAddressId: pair.aliasId },
+              ClientToken: ctx.token('AssociateEmailAddressAlias', pair),
+            }),
+          ),
+      },
+      isLockConflict,
+      ctx.deadline.atMost(CONFLICT_RETRY_MS),
+    );
+  } catch (error) {
+    throw failure(what, error);
+  }
+}
+
+/** Looks before associating: false if the pair is there already; throws if the primary has another alias. */
+async function associationNeeded(ctx: EmailAliasContext, pair: AliasPair): Promise<boolean> {
+  const aliases = await aliasesOf(ctx, pair);
   if (aliases.includes(pair.aliasId)) {
     // A redelivered request whose first run got this far, an identical Update, or a drift check that found nothing.
     ctx.log('Alias already associated; skipping AssociateEmailAddressAlias', { ...pair });
-    return;
+    return false;
   }
   if (aliases.length > 0) {
     // One alias per address; the other one is not ours to remove.
@@ -49,25 +63,11 @@ export async function ensureAssociated(ctx: AliasContext, pair: AliasPair, known
     );
   }
   ctx.log('Associating alias', { ...pair });
-  const what = `AssociateEmailAddressAlias (alias ${pair.aliasId} to email address ${pair.primaryId})`;
-  try {
-    await retryOnConflict(ctx, what, () =>
-      ctx.connect.send(
-        new AssociateEmailAddressAliasCommand({
-          InstanceId: pair.instanceId,
-          EmailAddressId: pair.primaryId,
-          AliasConfiguration: { EmailAddressId: pair.aliasId },
-          ClientToken: ctx.token('AssociateEmailAddressAlias', pair),
-        }),
-      ),
-    );
-  } catch (error) {
-    throw failure(what, error);
-  }
-  if (ctx.progress) {
-    ctx.progress.associated = true;
-  }
-  // Describe is eventually consistent: only report success once it shows the alias, so dependants see it too.
+  return true;
+}
+
+/** Waits until Describe shows the pair: only then do dependants see it too (Describe is eventually consistent). */
+export async function waitUntilAssociated(ctx: EmailAliasContext, pair: AliasPair): Promise<void> {
   await pollUntil(
     `alias ${pair.aliasId} to appear on email address ${pair.primaryId}`,
     async () => {
@@ -79,37 +79,39 @@ export async function ensureAssociated(ctx: AliasContext, pair: AliasPair, known
   ctx.log('Alias associated', { ...pair });
 }
 
+/** Associates the pair if needed and waits until Describe shows it. Returns true if this call associated it. */
+export async function ensureAssociated(ctx: EmailAliasContext, pair: AliasPair, knownAbsent = false): Promise<boolean> {
+  const associated = await associate(ctx, pair, knownAbsent);
+  if (associated) {
+    await waitUntilAssociated(ctx, pair);
+  }
+  return associated;
+}
+
 /**
- * Removes `pair` if, and only if, the primary still lists this alias (or `knownAssociated`: this request
- * associated it), and returns once Describe no longer shows it. Decides from Describe rather than from
- * error classes, which Connect does not document here.
+ * Disassociates `pair` if, and only if, the primary still lists this alias (or `knownAssociated`: this
+ * request associated it, whatever a lagging Describe shows). Returns true if this call removed it; does not
+ * wait for Describe. Decides from Describe rather than from error classes, which Connect does not document here.
  */
-export async function removeAssociation(ctx: AliasContext, pair: AliasPair, knownAssociated = false): Promise<boolean> {
-  // Undoing this request's own Associate, Describe may not show it yet: then what we did is what counts.
-  const aliases = knownAssociated ? [pair.aliasId] : await aliasesIfExists(ctx, pair);
-  if (aliases === undefined) {
-    // Deleting an email address (or the instance) removes its alias relationships with it.
-    ctx.log('Email address not found; no alias to remove', { ...pair });
-    return false;
-  }
-  if (!aliases.includes(pair.aliasId)) {
-    // Already removed, or the primary now has another alias: a replacement Update made a new association
-    // and this is CloudFormation's cleanup Delete of the old physical id, which must leave the new one alone.
-    ctx.log('Alias not associated; skipping DisassociateEmailAddressAlias', { ...pair, current: aliases });
-    return false;
-  }
-  ctx.log('Disassociating alias', { ...pair });
+export async function disassociate(ctx: EmailAliasContext, pair: AliasPair, knownAssociated = false): Promise<boolean> {
   const what = `DisassociateEmailAddressAlias (alias ${pair.aliasId} from email address ${pair.primaryId})`;
   try {
-    await retryOnConflict(ctx, what, () =>
-      ctx.connect.send(
-        new DisassociateEmailAddressAliasCommand({
-          InstanceId: pair.instanceId,
-          EmailAddressId: pair.primaryId,
-          AliasConfiguration: { EmailAddressId: pair.aliasId },
-          ClientToken: ctx.token('DisassociateEmailAddressAlias', pair),
-        }),
-      ),
+    return await changeUnlessDone(
+      what,
+      {
+        needed: knownAssociated ? async () => true : () => disassociationNeeded(ctx, pair),
+        change: () =>
+          ctx.client.send(
+            new DisassociateEmailAddressAliasCommand({
+              InstanceId: pair.instanceId,
+              EmailAddressId: pair.primaryId,
+              AliasConfiguration: { EmailAddressId: pair.aliasId },
+              ClientToken: ctx.token('DisassociateEmailAddressAlias', pair),
+            }),
+          ),
+      },
+      isLockConflict,
+      ctx.deadline.atMost(CONFLICT_RETRY_MS),
     );
   } catch (error) {
     if (!isError(error, 'ResourceNotFoundException')) {
@@ -124,9 +126,28 @@ export async function removeAssociation(ctx: AliasContext, pair: AliasPair, know
     ctx.log('Alias was already gone when disassociating', { ...pair });
     return false;
   }
-  if (ctx.progress) {
-    ctx.progress.removed = true;
+}
+
+/** Looks before disassociating: false if the address is gone or no longer lists this alias. */
+async function disassociationNeeded(ctx: EmailAliasContext, pair: AliasPair): Promise<boolean> {
+  const aliases = await aliasesIfExists(ctx, pair);
+  if (aliases === undefined) {
+    // Deleting an email address (or the instance) removes its alias relationships with it.
+    ctx.log('Email address not found; no alias to remove', { ...pair });
+    return false;
   }
+  if (!aliases.includes(pair.aliasId)) {
+    // Already removed, or the primary now has another alias: a replacement Update made a new association
+    // and this is CloudFormation's cleanup Delete of the old physical id, which must leave the new one alone.
+    ctx.log('Alias not associated; skipping DisassociateEmailAddressAlias', { ...pair, current: aliases });
+    return false;
+  }
+  ctx.log('Disassociating alias', { ...pair });
+  return true;
+}
+
+/** Waits until Describe no longer shows the pair (or the address is gone). */
+export async function waitUntilDisassociated(ctx: EmailAliasContext, pair: AliasPair): Promise<void> {
   await pollUntil(
     `alias ${pair.aliasId} to be removed from email address ${pair.primaryId}`,
     async () => {
@@ -136,11 +157,19 @@ export async function removeAssociation(ctx: AliasContext, pair: AliasPair, know
     ctx.deadline,
   );
   ctx.log('Alias disassociated', { ...pair });
-  return true;
+}
+
+/** Disassociates the pair if needed and waits until Describe no longer shows it. True if this call removed it. */
+export async function ensureDisassociated(ctx: EmailAliasContext, pair: AliasPair, knownAssociated = false): Promise<boolean> {
+  const removed = await disassociate(ctx, pair, knownAssociated);
+  if (removed) {
+    await waitUntilDisassociated(ctx, pair);
+  }
+  return removed;
 }
 
 /** The aliases of the pair's primary address. Any error, including a missing address, fails the request. */
-async function aliasesOf(ctx: AliasContext, pair: AliasPair): Promise<string[]> {
+async function aliasesOf(ctx: EmailAliasContext, pair: AliasPair): Promise<string[]> {
   try {
     return await describeAliases(ctx, pair);
   } catch (error) {
@@ -149,7 +178,7 @@ async function aliasesOf(ctx: AliasContext, pair: AliasPair): Promise<string[]> 
 }
 
 /** The aliases of the pair's primary address, or undefined if the address or the instance does not exist. */
-async function aliasesIfExists(ctx: AliasContext, pair: AliasPair): Promise<string[] | undefined> {
+async function aliasesIfExists(ctx: EmailAliasContext, pair: AliasPair): Promise<string[] | undefined> {
   try {
     return await describeAliases(ctx, pair);
   } catch (error) {
@@ -161,23 +190,23 @@ async function aliasesIfExists(ctx: AliasContext, pair: AliasPair): Promise<stri
 }
 
 /** DescribeEmailAddress on the primary: its AliasConfigurations (0 or 1 items) is the association's truth. */
-async function describeAliases(ctx: AliasContext, pair: AliasPair): Promise<string[]> {
-  const output = await ctx.connect.send(
+async function describeAliases(ctx: EmailAliasContext, pair: AliasPair): Promise<string[]> {
+  const output = await ctx.client.send(
     new DescribeEmailAddressCommand({ InstanceId: pair.instanceId, EmailAddressId: pair.primaryId }),
   );
   return (output.AliasConfigurations ?? []).flatMap((config) => (config.EmailAddressId ? [config.EmailAddressId] : []));
 }
 
-/** Retries `call` while Connect reports a lock conflict, for at most CONFLICT_RETRY_MS. */
-function retryOnConflict<T>(ctx: AliasContext, what: string, call: () => Promise<T>): Promise<T> {
-  const bound = new Deadline(Math.min(ctx.deadline.at, Date.now() + CONFLICT_RETRY_MS));
-  return retryWhileTransient(what, call, (error) => isError(error, 'ResourceConflictException'), bound);
+/** Connect locks both addresses while an alias changes: a concurrent change gets a 409 that clears. */
+function isLockConflict(error: unknown): boolean {
+  return isError(error, 'ResourceConflictException');
 }
 
 /** An Error for CloudFormation's status reason: what we were doing and the service's own message. */
 function failure(what: string, error: unknown): Error {
   // Our own errors (e.g. retryWhileTransient giving up) already say what failed.
-  return errorName(error) === 'Error' && error instanceof Error ? error : new Error(`${what} failed: ${describeError(error)}`);
+  // The cause keeps the service's error, so that an undo still knows a throttled call may be sent again.
+  return errorName(error) === 'Error' && error instanceof Error ? error : new Error(`${what} failed: ${describeError(error)}`, { cause: error });
 }
 
 /** Names the Describe call in errors. */

@@ -4,12 +4,22 @@ import type {
   CloudFormationCustomResourceDeleteEvent,
   CloudFormationCustomResourceUpdateEvent,
 } from 'aws-lambda';
+import { boundByDeadline } from '../shared/bounded-client';
 import type { CustomResourceEvent, LambdaContextLike, OnEventResponse } from '../shared/cloudformation';
 import { CLIENT_CONFIG } from '../shared/client-config';
-import { Deadline } from '../shared/deadline';
 import { describeError } from '../shared/errors';
-import { loggerFor } from '../shared/log';
-import { type AliasContext, ensureAssociated, removeAssociation } from './association';
+import { runHandler, until } from '../shared/handler';
+import { retryServiceErrors } from '../shared/poll';
+import { CONNECT_UNDO_RESERVE_MS, workDeadline } from '../shared/time-budget';
+import {
+  associate,
+  disassociate,
+  type EmailAliasContext,
+  ensureAssociated,
+  ensureDisassociated,
+  waitUntilAssociated,
+  waitUntilDisassociated,
+} from './association';
 import { clientToken } from './client-token';
 import {
   type AliasPair,
@@ -21,102 +31,39 @@ import {
   tryParseProperties,
 } from './properties';
 
-/** Time kept back from the function's timeout so our own error, not "Task timed out", reaches CloudFormation. */
-const RESERVE_MS = 20_000;
-/** Time kept back during a Create for undoing it if it fails (see undoCreate), at most a quarter. */
-const UNDO_RESERVE_MS = 60_000;
-
 // One client per container: reused across invocations. Region and endpoint come from the environment.
 const connect = new ConnectClient(CLIENT_CONFIG);
 
 /** onEvent handler of Custom::ConnectEmailAddressAlias for the custom-resources Provider framework. */
-export async function handler(event: CustomResourceEvent, context: LambdaContextLike): Promise<OnEventResponse> {
-  const ctx: AliasContext = {
-    connect,
-    deadline: Deadline.fromContext(context, Math.min(RESERVE_MS, context.getRemainingTimeInMillis() / 10)),
-    log: loggerFor(event),
-    token: (operation, pair) => clientToken(event, operation, pair),
-  };
-  switch (event.RequestType) {
-    case 'Create':
-      return onCreate(event, ctx);
-    case 'Update':
-      return onUpdate(event, ctx);
-    case 'Delete':
-      return onDelete(event, ctx);
-    default:
-      throw new Error(`Unknown RequestType '${(event as { RequestType?: unknown }).RequestType}'`);
-  }
+export function handler(event: CustomResourceEvent, context: LambdaContextLike): Promise<OnEventResponse> {
+  return runHandler<EmailAliasContext>(event, context, {
+    context: (base) => ({
+      ...base,
+      client: boundByDeadline(connect, base.deadline),
+      token: (operation, pair) => clientToken(event, operation, pair),
+    }),
+    onCreate,
+    onUpdate,
+    onDelete,
+  });
 }
 
 /** Associates the pair (or finds it already associated by an earlier delivery of this request). */
-async function onCreate(event: CloudFormationCustomResourceCreateEvent, ctx: AliasContext): Promise<OnEventResponse> {
+async function onCreate(event: CloudFormationCustomResourceCreateEvent, ctx: EmailAliasContext): Promise<OnEventResponse> {
   const pair = parseProperties(event.ResourceProperties);
-  const progress = { associated: false, removed: false };
-  const work = { ...ctx, progress, deadline: ctx.deadline.earlierBy(Math.min(UNDO_RESERVE_MS, ctx.deadline.remainingMs() / 4)) };
+  const work = until(ctx, workDeadline(ctx.deadline, CONNECT_UNDO_RESERVE_MS));
+  let associated = false;
   try {
-    await ensureAssociated(work, pair);
+    associated = await associate(work, pair);
+    if (associated) {
+      await waitUntilAssociated(work, pair);
+    }
   } catch (error) {
     // A failed Create gets the framework's marker id and the Delete that follows is skipped: an association
     // this request made must go now, or it outlives the stack.
-    throw progress.associated ? await undoCreate(ctx, pair, error) : error;
+    throw associated ? await undoCreate(ctx, pair, error) : error;
   }
   return { PhysicalResourceId: physicalIdOf(pair), Data: dataOf(pair) };
-}
-
-/**
- * Replaces the old association with the desired one. If that fails, it puts back what it changed before
- * reporting: the rollback Update that follows may read a Describe that lags this request's own writes, and
- * would then take the old association for present when it is not.
- */
-async function moveAssociation(ctx: AliasContext, old: AliasPair, desired: AliasPair): Promise<void> {
-  const progress = { associated: false, removed: false };
-  const work = { ...ctx, progress, deadline: ctx.deadline.earlierBy(Math.min(UNDO_RESERVE_MS, ctx.deadline.remainingMs() / 4)) };
-  try {
-    await removeAssociation(work, old);
-    await ensureAssociated(work, desired);
-  } catch (error) {
-    throw progress.associated || progress.removed ? await undoUpdate(ctx, old, desired, progress, error) : error;
-  }
-}
-
-/** Puts back what a failed update changed and returns the error to report, saying whether that worked. */
-async function undoUpdate(
-  ctx: AliasContext,
-  old: AliasPair,
-  desired: AliasPair,
-  progress: { associated: boolean; removed: boolean },
-  error: unknown,
-): Promise<Error> {
-  const reason = describeError(error);
-  try {
-    ctx.log('Undoing the failed update', { old, desired, reason });
-    if (progress.associated) {
-      await removeAssociation(ctx, desired, true);
-    }
-    if (progress.removed) {
-      // This request removed it, whatever a lagging Describe still shows.
-      await ensureAssociated(ctx, old, true);
-    }
-    return new Error(`${reason} (the previous association was restored)`);
-  } catch (undoError) {
-    return new Error(`${reason}. Restoring the previous association also failed: ${describeError(undoError)}`);
-  }
-}
-
-/** Removes the association a failed Create made and returns the error to report, saying whether that worked. */
-async function undoCreate(ctx: AliasContext, pair: AliasPair, error: unknown): Promise<Error> {
-  const reason = describeError(error);
-  try {
-    ctx.log('Undoing the failed create', { ...pair, reason });
-    await removeAssociation(ctx, pair, true);
-    return new Error(`${reason} (the association made for this request was removed again)`);
-  } catch (undoError) {
-    return new Error(
-      `${reason}. Removing the association again also failed: ${describeError(undoError)}. ` +
-      'The next deployment of this resource finds it and keeps it; or disassociate it by hand.',
-    );
-  }
 }
 
 /**
@@ -124,7 +71,7 @@ async function undoCreate(ctx: AliasContext, pair: AliasPair, error: unknown): P
  * old association goes first. A rollback Update arrives with the old properties as the desired ones, so the
  * same steps restore the old association.
  */
-async function onUpdate(event: CloudFormationCustomResourceUpdateEvent, ctx: AliasContext): Promise<OnEventResponse> {
+async function onUpdate(event: CloudFormationCustomResourceUpdateEvent, ctx: EmailAliasContext): Promise<OnEventResponse> {
   const desired = parseProperties(event.ResourceProperties);
   // Old properties that fail validation were never associated by this handler: nothing to remove. Throwing
   // here would fail the rollback of an Update that was rejected for invalid properties.
@@ -147,7 +94,7 @@ async function onUpdate(event: CloudFormationCustomResourceUpdateEvent, ctx: Ali
 }
 
 /** Removes the association this resource made, if it is still there. */
-async function onDelete(event: CloudFormationCustomResourceDeleteEvent, ctx: AliasContext): Promise<OnEventResponse> {
+async function onDelete(event: CloudFormationCustomResourceDeleteEvent, ctx: EmailAliasContext): Promise<OnEventResponse> {
   // The physical id records exactly what we associated; the properties are a fallback for other id forms.
   const pair = pairFromPhysicalId(event.PhysicalResourceId) ?? tryParseProperties(event.ResourceProperties);
   if (pair === undefined) {
@@ -155,8 +102,79 @@ async function onDelete(event: CloudFormationCustomResourceDeleteEvent, ctx: Ali
     // would only block the stack's deletion.
     ctx.log('Neither the physical id nor the properties name a valid pair; nothing to remove');
   } else {
-    await removeAssociation(ctx, pair);
+    await ensureDisassociated(ctx, pair);
   }
   // The framework refuses a Delete that changes the physical id.
   return { PhysicalResourceId: event.PhysicalResourceId };
+}
+
+/** What a failed move changed before it failed. */
+interface MoveDone {
+  readonly removed: boolean;
+  readonly associated: boolean;
+}
+
+/**
+ * Replaces the old association with the desired one. If that fails, it puts back what it changed before
+ * reporting: the rollback Update that follows may read a Describe that lags this request's own writes, and
+ * would then take the old association for present when it is not.
+ */
+async function moveAssociation(ctx: EmailAliasContext, old: AliasPair, desired: AliasPair): Promise<void> {
+  const work = until(ctx, workDeadline(ctx.deadline, CONNECT_UNDO_RESERVE_MS));
+  let removed = false;
+  let associated = false;
+  try {
+    removed = await disassociate(work, old);
+    if (removed) {
+      await waitUntilDisassociated(work, old);
+    }
+    associated = await associate(work, desired);
+    if (associated) {
+      await waitUntilAssociated(work, desired);
+    }
+  } catch (error) {
+    throw removed || associated ? await undoUpdate(ctx, old, desired, { removed, associated }, error) : error;
+  }
+}
+
+/**
+ * Puts back what a failed update changed and returns the error to report, saying whether that worked.
+ * Throttling and 5xx are retried until the answer deadline: the undo's reserve exists for exactly this.
+ */
+async function undoUpdate(ctx: EmailAliasContext, old: AliasPair, desired: AliasPair, done: MoveDone, error: unknown): Promise<Error> {
+  const reason = describeError(error);
+  try {
+    ctx.log('Undoing the failed update', { old, desired, reason });
+    await retryServiceErrors(
+      'the undo',
+      async () => {
+        if (done.associated) {
+          await ensureDisassociated(ctx, desired, true);
+        }
+        if (done.removed) {
+          // This request removed it, whatever a lagging Describe still shows.
+          await ensureAssociated(ctx, old, true);
+        }
+      },
+      ctx.deadline,
+    );
+    return new Error(`${reason} (the previous association was restored)`);
+  } catch (undoError) {
+    return new Error(`${reason}. Restoring the previous association also failed: ${describeError(undoError)}`);
+  }
+}
+
+/** Removes the association a failed Create made and returns the error to report, saying whether that worked. */
+async function undoCreate(ctx: EmailAliasContext, pair: AliasPair, error: unknown): Promise<Error> {
+  const reason = describeError(error);
+  try {
+    ctx.log('Undoing the failed create', { ...pair, reason });
+    await retryServiceErrors('the undo', () => ensureDisassociated(ctx, pair, true), ctx.deadline);
+    return new Error(`${reason} (the association made for this request was removed again)`);
+  } catch (undoError) {
+    return new Error(
+      `${reason}. Removing the association again also failed: ${describeError(undoError)}. ` +
+      'The next deployment of this resource finds it and keeps it; or disassociate it by hand.',
+    );
+  }
 }

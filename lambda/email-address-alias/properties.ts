@@ -89,8 +89,8 @@ export function dataOf(pair: AliasPair): Record<string, string> {
 function normalise(props: EmailAddressAliasProperties): AliasPair {
   return {
     instanceId: instanceIdOf(props.InstanceId),
-    primaryId: emailAddressIdOf(props.EmailAddressId),
-    aliasId: emailAddressIdOf(props.AliasEmailAddressId),
+    primaryId: emailAddressIdOf(props.EmailAddressId ?? ''),
+    aliasId: emailAddressIdOf(props.AliasEmailAddressId ?? ''),
   };
 }
 

@@ -1,18 +1,7 @@
-import type { LambdaContextLike } from './cloudformation';
-
 /**
- * The moment by which a handler must have answered.
- *
- * The Provider framework invokes our function synchronously and answers CloudFormation with whatever it
- * returns or throws. If our function times out instead, CloudFormation still hears FAILED, but with a bare
- * "Task timed out" and no cleanup, so every wait ends early enough to throw a useful error ourselves.
+ * The moment by which something must be finished (see time-budget.ts for how the handlers choose it).
  */
 export class Deadline {
-  /** The function's own timeout minus `reserveMs` for reporting and cleanup. */
-  public static fromContext(context: LambdaContextLike, reserveMs: number): Deadline {
-    return new Deadline(Date.now() + Math.max(0, context.getRemainingTimeInMillis() - reserveMs));
-  }
-
   public constructor(public readonly at: number) {}
 
   public remainingMs(): number {
@@ -26,5 +15,10 @@ export class Deadline {
   /** A deadline `ms` earlier, leaving that much time for work after it (e.g. undoing a failed Create). */
   public earlierBy(ms: number): Deadline {
     return new Deadline(this.at - ms);
+  }
+
+  /** This deadline or `ms` from now, whichever comes first. */
+  public atMost(ms: number): Deadline {
+    return new Deadline(Math.min(this.at, Date.now() + ms));
   }
 }

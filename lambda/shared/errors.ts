@@ -14,3 +14,46 @@ export function describeError(error: unknown): string {
 export function isError(error: unknown, ...names: string[]): boolean {
   return names.includes(errorName(error));
 }
+
+/** Error names AWS services use for throttling and for their own temporary failures. */
+const RETRYABLE_NAMES = [
+  'ThrottlingException',
+  'Throttling',
+  'ThrottledException',
+  'TooManyRequestsException',
+  'RequestLimitExceeded',
+  'RequestThrottled',
+  'RequestThrottledException',
+  'SlowDown',
+  'InternalFailure',
+  'InternalServiceException',
+  'InternalServerException',
+  'InternalServerError',
+  'ServiceUnavailable',
+  'ServiceUnavailableException',
+  'RequestTimeout',
+  'RequestTimeoutException',
+  'TimeoutError',
+];
+
+/** Node's codes for a connection that dropped or could not be made: the request may simply be sent again. */
+const NETWORK_CODES = ['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'EAI_AGAIN', 'ECONNABORTED'];
+
+/**
+ * True for what the SDK itself retries (throttling, 5xx, dropped connections): errors that say nothing about
+ * the request and go away if it is sent again later. Looks through an Error's `cause`.
+ */
+export function isRetryableServiceError(error: unknown): boolean {
+  const e = error as { $metadata?: { httpStatusCode?: number }; $retryable?: unknown; code?: string; cause?: unknown } | undefined;
+  if (e?.cause !== undefined && isRetryableServiceError(e.cause)) {
+    // Our own error that names the call, wrapping the service's.
+    return true;
+  }
+  const status = e?.$metadata?.httpStatusCode;
+  return (
+    isError(error, ...RETRYABLE_NAMES) ||
+    (typeof status === 'number' && status >= 500) ||
+    Boolean(e?.$retryable) ||
+    (typeof e?.code === 'string' && NETWORK_CODES.includes(e.code))
+  );
+}

@@ -1,19 +1,9 @@
 import type { Deadline } from './deadline';
-import { describeError } from './errors';
+import { describeError, isRetryableServiceError } from './errors';
 import { sleep } from './sleep';
+import { type Backoff, DEFAULT_BACKOFF, NOT_FOUND_GRACE_MS } from './time-budget';
 
-/** How often to look again. Backs off so a slow transition costs a handful of calls, not hundreds. */
-export interface Backoff {
-  readonly initialDelayMs: number;
-  readonly maxDelayMs: number;
-  readonly factor: number;
-}
-
-/**
- * Quick first looks (most transitions settle within a second or two), then at most one call every 2 s:
- * a wait notices its end at most 2 s late, and a minute-long transition costs about 35 calls, not hundreds.
- */
-export const DEFAULT_BACKOFF: Backoff = { initialDelayMs: 250, maxDelayMs: 2_000, factor: 1.5 };
+export { type Backoff, DEFAULT_BACKOFF } from './time-budget';
 
 /** One look at the resource: `done` ends the wait; `status` is quoted if the wait times out. */
 export interface Probe<T> {
@@ -78,14 +68,53 @@ export async function retryWhileTransient<T>(
 }
 
 /**
- * Tolerates something Describe does not show yet, right after it was made (reads are eventually consistent;
- * Terraform's WorkSpaces waiter allows 20 misses), for a time rather than a number of looks, so that tuning the
- * poll schedule does not change how long a missing resource is given.
+ * Runs `call` again (from its start) after throttling, a 5xx or a dropped connection, until `deadline`:
+ * for an undo, which must not give up when the SDK's own attempts run out while time is still reserved for
+ * it. `call` must be safe to repeat (each step looks before it changes anything).
  */
+export function retryServiceErrors<T>(what: string, call: () => Promise<T>, deadline: Deadline): Promise<T> {
+  return retryWhileTransient(what, call, isRetryableServiceError, deadline);
+}
+
+/** A change that is made only when a fresh look says it is still needed. */
+export interface LookThenChange {
+  /** Looks at the resource: true if the change is still to be made. May throw to refuse. */
+  readonly needed: () => Promise<boolean>;
+  readonly change: () => Promise<unknown>;
+}
+
+/**
+ * Looks, then changes only if still needed, and repeats both while `isTransient` accepts the error.
+ * Looking again before every attempt is what makes the retry safe: after a lost response or a redelivered
+ * request the change may already be made or under way, and services then refuse a second one with the same
+ * error as a resource that is still settling. Returns true if the change was made by this call, false if
+ * the last look found nothing to do.
+ */
+export function changeUnlessDone(
+  what: string,
+  step: LookThenChange,
+  isTransient: (error: unknown) => boolean,
+  deadline: Deadline,
+): Promise<boolean> {
+  return retryWhileTransient(
+    what,
+    async () => {
+      if (!(await step.needed())) {
+        return false;
+      }
+      await step.change();
+      return true;
+    },
+    isTransient,
+    deadline,
+  );
+}
+
+/** Tolerates something Describe does not show yet, right after it was made, for NOT_FOUND_GRACE_MS. */
 export class NotFoundGrace {
   private missingSince?: number;
 
-  public constructor(private readonly graceMs = 10_000) {}
+  public constructor(private readonly graceMs = NOT_FOUND_GRACE_MS) {}
 
   /** Call on each miss: true while the resource may still appear. */
   public stillPending(): boolean {

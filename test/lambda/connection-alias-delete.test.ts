@@ -5,150 +5,109 @@ import {
   DisassociateConnectionAliasCommand,
   ResourceAssociatedException,
   ResourceNotFoundException,
-  UpdateConnectionAliasPermissionCommand,
 } from '@aws-sdk/client-workspaces';
 import 'aws-sdk-client-mock-jest';
+import type { FakeWorkSpaces } from './fake-workspaces';
 import {
   ALIAS_ID,
   ANSWER_RESERVE_MS,
   DIRECTORY,
-  DescribeAnswer,
-  GONE,
   SHARED_ACCOUNT,
   TEN_MINUTES,
-  alias,
   backoffGivesUpAfter,
-  backoffSleeps,
-  callLog,
   contextWith,
-  created,
   deadlinesFor,
   deleteEvent,
   elapsedMs,
-  givenDescribe,
-  givenSharedWith,
-  mutations,
   props,
   resetWorkSpaces,
+  sent,
   settling,
-  sharedAccountAssociation,
   ws,
 } from './workspaces-fixtures';
 import { handler } from '../../lambda/connection-alias';
-import { DEFAULT_BACKOFF } from '../../lambda/shared/poll';
-import { sleep } from '../../lambda/shared/sleep';
+import { DEFAULT_BACKOFF } from '../../lambda/shared/time-budget';
 
 // Waits must not sleep: the fixtures make the mocked sleep advance a virtual clock instead.
 jest.mock('../../lambda/shared/sleep', () => ({ sleep: jest.fn(async () => undefined) }));
 
+let account: FakeWorkSpaces;
+
 beforeEach(() => {
-  resetWorkSpaces();
+  account = resetWorkSpaces();
 });
 
 afterEach(() => {
   jest.restoreAllMocks();
 });
 
-const DESCRIBE = `Describe ${ALIAS_ID}`;
-
 describe('Delete', () => {
-  test.each<[string, DescribeAnswer]>([
-    ['an empty Describe', GONE],
-    ['ResourceNotFoundException', new ResourceNotFoundException({ message: 'The alias was not found', $metadata: {} })],
-  ])('an alias that is already gone (%s) is success, with the same physical id and no DeleteConnectionAlias', async (_, answer) => {
+  test.each([
+    ['an empty Describe', () => undefined],
+    ['ResourceNotFoundException', () => account.fail('DescribeConnectionAliases', { error: new ResourceNotFoundException({ message: 'The alias was not found', $metadata: {} }) })],
+  ])('an alias that is already gone (%s) is success, with the same physical id and no DeleteConnectionAlias', async (_, given) => {
     // GIVEN
-    givenDescribe(ALIAS_ID, answer);
+    given();
 
     // WHEN
     const result = await handler(deleteEvent(ALIAS_ID), contextWith());
 
     // THEN
     expect(result).toEqual({ PhysicalResourceId: ALIAS_ID });
-    expect(callLog()).toEqual([DESCRIBE]);
     expect(ws).toHaveReceivedCommandWith(DescribeConnectionAliasesCommand, { AliasIds: [ALIAS_ID] });
     expect(ws).not.toHaveReceivedCommand(DeleteConnectionAliasCommand);
   });
 
-  test('an associated and shared alias is disassociated, unshared, deleted, and waited for, in that order', async () => {
+  test('an associated and shared alias is disassociated, unshared, deleted, and waited for: the unshare and the disassociation come first', async () => {
     // GIVEN
-    givenDescribe(
-      ALIAS_ID,
-      created(DIRECTORY),
-      created(DIRECTORY),
-      created(DIRECTORY),
-      created(DIRECTORY),
-      created(DIRECTORY, 'PENDING_DISASSOCIATION'),
-      alias('CREATED'),
-      alias('CREATED'),
-      alias('DELETING'),
-      GONE,
-    );
-    givenSharedWith(ALIAS_ID, [SHARED_ACCOUNT]);
+    account.seed({ id: ALIAS_ID, sharedWith: SHARED_ACCOUNT, association: { directoryId: DIRECTORY } });
 
     // WHEN
     const result = await handler(deleteEvent(ALIAS_ID, props({ DirectoryId: DIRECTORY, SharedAccountId: SHARED_ACCOUNT })), contextWith());
 
-    // THEN Disassociate and Delete each come right after a look that shows there is something to remove
-    expect(callLog()).toEqual([
-      DESCRIBE,
-      DESCRIBE,
-      DESCRIBE,
-      DESCRIBE,
-      `Disassociate ${ALIAS_ID}`,
-      DESCRIBE,
-      DESCRIBE,
-      `DescribePermissions ${ALIAS_ID}`,
-      `Unshare ${ALIAS_ID} ${SHARED_ACCOUNT}`,
-      DESCRIBE,
-      `Delete ${ALIAS_ID}`,
-      DESCRIBE,
-      DESCRIBE,
-    ]);
-    expect(ws).toHaveReceivedCommandWith(DisassociateConnectionAliasCommand, { AliasId: ALIAS_ID });
-    expect(ws).toHaveReceivedCommandWith(UpdateConnectionAliasPermissionCommand, {
-      AliasId: ALIAS_ID,
-      ConnectionAliasPermission: { SharedAccountId: SHARED_ACCOUNT, AllowAssociation: false },
-    });
-    expect(ws).toHaveReceivedCommandTimes(DeleteConnectionAliasCommand, 1);
-    expect(ws).toHaveReceivedCommandWith(DeleteConnectionAliasCommand, { AliasId: ALIAS_ID });
+    // THEN (WorkSpaces refuses to delete an associated or shared alias)
+    expect(account.aliasIds()).toEqual([]);
+    expect(account.changes).toEqual([`Disassociate ${ALIAS_ID}`, `Unshare ${ALIAS_ID} ${SHARED_ACCOUNT}`, `Delete ${ALIAS_ID}`]);
+    // it answered once the alias was gone, not when DELETING began
+    expect(elapsedMs()).toBeGreaterThanOrEqual(account.delays.disassociate + account.delays.delete);
     expect(result).toEqual({ PhysicalResourceId: ALIAS_ID });
   });
 
   test('a lingering NOT_ASSOCIATED entry needs no Disassociate', async () => {
     // GIVEN
-    const lingering = created(DIRECTORY, 'NOT_ASSOCIATED', null);
-    givenDescribe(ALIAS_ID, lingering, lingering, lingering, lingering, GONE);
+    account.seed({ id: ALIAS_ID, association: { directoryId: DIRECTORY, status: 'NOT_ASSOCIATED' } });
 
     // WHEN
     await handler(deleteEvent(), contextWith());
 
     // THEN
-    expect(mutations()).toEqual([`Delete ${ALIAS_ID}`]);
-    expect(callLog()).toEqual([DESCRIBE, DESCRIBE, DESCRIBE, `DescribePermissions ${ALIAS_ID}`, DESCRIBE, `Delete ${ALIAS_ID}`, DESCRIBE]);
+    expect(account.changes).toEqual([`Delete ${ALIAS_ID}`]);
+    expect(account.aliasIds()).toEqual([]);
   });
 
   test('an alias already DELETING is only waited for', async () => {
     // GIVEN
-    givenDescribe(ALIAS_ID, alias('DELETING'), alias('DELETING'), GONE);
+    account.seed({ id: ALIAS_ID, state: 'DELETING' });
 
     // WHEN
     const result = await handler(deleteEvent(), contextWith());
 
     // THEN
-    expect(callLog()).toEqual([DESCRIBE, DESCRIBE, DESCRIBE]);
+    expect(account.changes).toEqual([]);
+    expect(account.aliasIds()).toEqual([]);
     expect(result).toEqual({ PhysicalResourceId: ALIAS_ID });
   });
 
   test('an alias still CREATING is waited for until CREATED, then deleted', async () => {
-    // GIVEN
-    givenDescribe(ALIAS_ID, alias('CREATING'), alias('CREATING'), alias('CREATED'), alias('CREATED'), alias('CREATED'), GONE);
+    // GIVEN (the fake refuses DeleteConnectionAlias while CREATING)
+    account.seed({ id: ALIAS_ID, state: 'CREATING' });
 
     // WHEN
     await handler(deleteEvent(), contextWith());
 
-    // THEN the Delete comes only after Describe showed CREATED (the third Describe), and right after a last look
-    expect(callLog()).toEqual([DESCRIBE, DESCRIBE, DESCRIBE, DESCRIBE, `DescribePermissions ${ALIAS_ID}`, DESCRIBE, `Delete ${ALIAS_ID}`, DESCRIBE]);
-    expect(sleep).toHaveBeenCalledTimes(1);
+    // THEN
+    expect(sent(DeleteConnectionAliasCommand)).toBe(1);
+    expect(account.aliasIds()).toEqual([]);
   });
 
   test.each([
@@ -166,81 +125,75 @@ describe('Delete', () => {
     expect(ws).not.toHaveReceivedAnyCommand();
   });
 
-  test.each<[string, DescribeAnswer[]]>([
-    ['after DeleteConnectionAlias', [alias('CREATED'), alias('CREATED'), alias('CREATED'), alias('DELETING')]],
-    ['when it was already DELETING', [alias('DELETING')]],
-  ])('a delete that never finishes (%s) fails naming what it waited for, before Lambda would stop it', async (_, answers) => {
+  test.each([
+    ['after DeleteConnectionAlias', 'CREATED' as const],
+    ['when it was already DELETING', 'DELETING' as const],
+  ])('a delete that never finishes (%s) fails naming what it waited for, before Lambda would stop it', async (_, state) => {
     // GIVEN
-    givenDescribe(ALIAS_ID, ...answers);
+    account.delays.delete = Infinity;
+    account.seed({ id: ALIAS_ID, state });
 
     // WHEN
     const result = handler(deleteEvent(), contextWith(TEN_MINUTES));
 
     // THEN
-    await expect(result).rejects.toThrow(
-      new RegExp(`^Timed out after \\d+s waiting for connection alias ${ALIAS_ID} to be deleted \\(last seen: DELETING\\)$`),
-    );
+    await expect(result).rejects.toThrow(new RegExp(`^Timed out after \\d+s waiting for connection alias ${ALIAS_ID} to be deleted \\(last seen: DELETING\\)$`));
     expect(elapsedMs()).toBeLessThanOrEqual(TEN_MINUTES - ANSWER_RESERVE_MS);
     expect(elapsedMs()).toBeGreaterThan(TEN_MINUTES - ANSWER_RESERVE_MS - DEFAULT_BACKOFF.maxDelayMs);
   });
 
   test('an alias that never leaves CREATING fails naming the state it waited for', async () => {
     // GIVEN
-    givenDescribe(ALIAS_ID, alias('CREATING'));
+    account.delays.create = Infinity;
+    account.seed({ id: ALIAS_ID, state: 'CREATING' });
 
     // WHEN
     const result = handler(deleteEvent(), contextWith(ANSWER_RESERVE_MS + 1_000));
 
     // THEN
-    await expect(result).rejects.toThrow(
-      new RegExp(`^Timed out after \\d+s waiting for connection alias ${ALIAS_ID} to reach state CREATED \\(last seen: CREATING\\)$`),
-    );
+    await expect(result).rejects.toThrow(new RegExp(`^Timed out after \\d+s waiting for connection alias ${ALIAS_ID} to reach state CREATED \\(last seen: CREATING\\)$`));
     expect(ws).not.toHaveReceivedCommand(DeleteConnectionAliasCommand);
   });
 });
 
 describe('settling and permanent errors during a Delete', () => {
-  test('DeleteConnectionAlias answering InvalidResourceStateException is retried with backoff until it succeeds', async () => {
+  test('DeleteConnectionAlias answering InvalidResourceStateException is retried until it succeeds', async () => {
     // GIVEN
-    givenDescribe(ALIAS_ID, ...Array(6).fill(alias('CREATED')), GONE);
-    ws.on(DeleteConnectionAliasCommand).rejectsOnce(settling()).rejectsOnce(settling()).resolves({});
-
-    // WHEN
-    const result = await handler(deleteEvent(), contextWith());
-
-    // THEN every attempt looks first, sees the alias still CREATED, and deletes
-    expect(ws).toHaveReceivedCommandTimes(DeleteConnectionAliasCommand, 3);
-    expect(callLog().slice(4)).toEqual([DESCRIBE, `Delete ${ALIAS_ID}`, DESCRIBE, `Delete ${ALIAS_ID}`, DESCRIBE, `Delete ${ALIAS_ID}`, DESCRIBE]);
-    // one growing backoff step after each refusal
-    expect(jest.mocked(sleep).mock.calls).toEqual(backoffSleeps(2));
-    expect(result).toEqual({ PhysicalResourceId: ALIAS_ID });
-  });
-
-  test('a Disassociate refused while a pending association settles is retried, then the alias is deleted', async () => {
-    // GIVEN
-    const pending = created(DIRECTORY, 'PENDING_ASSOCIATION', null);
-    givenDescribe(ALIAS_ID, pending, pending, pending, pending, pending, alias('CREATED'), alias('CREATED'), GONE);
-    ws.on(DisassociateConnectionAliasCommand).rejectsOnce(settling()).resolves({});
-
-    // WHEN
-    await handler(deleteEvent(), contextWith());
-
-    // THEN each attempt looks first and still sees the (pending) association
-    expect(mutations()).toEqual([`Disassociate ${ALIAS_ID}`, `Disassociate ${ALIAS_ID}`, `Delete ${ALIAS_ID}`]);
-    expect(callLog().slice(3, 8)).toEqual([DESCRIBE, `Disassociate ${ALIAS_ID}`, DESCRIBE, `Disassociate ${ALIAS_ID}`, DESCRIBE]);
-  });
-
-  test('DeleteConnectionAlias answering ResourceNotFoundException (gone meanwhile) is success', async () => {
-    // GIVEN
-    givenDescribe(ALIAS_ID, alias('CREATED'), alias('CREATED'), alias('CREATED'), alias('CREATED'), GONE);
-    ws.on(DeleteConnectionAliasCommand).rejects(new ResourceNotFoundException({ message: 'not found', $metadata: {} }));
+    account.seed({ id: ALIAS_ID });
+    account.fail('DeleteConnectionAlias', { error: settling }, 2);
 
     // WHEN
     const result = await handler(deleteEvent(), contextWith());
 
     // THEN
-    expect(ws).toHaveReceivedCommandTimes(DeleteConnectionAliasCommand, 1);
-    expect(callLog().slice(-2)).toEqual([`Delete ${ALIAS_ID}`, DESCRIBE]);
+    expect(sent(DeleteConnectionAliasCommand)).toBe(3);
+    expect(account.aliasIds()).toEqual([]);
+    expect(result).toEqual({ PhysicalResourceId: ALIAS_ID });
+  });
+
+  test('a Disassociate refused while a pending association settles is retried, then the alias is deleted', async () => {
+    // GIVEN (the fake refuses DisassociateConnectionAlias while PENDING_ASSOCIATION)
+    account.seed({ id: ALIAS_ID, association: { directoryId: DIRECTORY, status: 'PENDING_ASSOCIATION' } });
+    account.fail('DisassociateConnectionAlias', { error: settling });
+
+    // WHEN
+    await handler(deleteEvent(), contextWith());
+
+    // THEN
+    expect(sent(DisassociateConnectionAliasCommand)).toBeGreaterThanOrEqual(2);
+    expect(account.changes).toEqual([`Disassociate ${ALIAS_ID}`, `Delete ${ALIAS_ID}`]);
+  });
+
+  test('DeleteConnectionAlias answering ResourceNotFoundException (gone meanwhile) is success', async () => {
+    // GIVEN
+    account.seed({ id: ALIAS_ID });
+    account.fail('DeleteConnectionAlias', { effect: () => account.removeOutOfBand(ALIAS_ID), error: new ResourceNotFoundException({ message: 'not found', $metadata: {} }) });
+
+    // WHEN
+    const result = await handler(deleteEvent(), contextWith());
+
+    // THEN
+    expect(sent(DeleteConnectionAliasCommand)).toBe(1);
     expect(result).toEqual({ PhysicalResourceId: ALIAS_ID });
   });
 
@@ -249,22 +202,23 @@ describe('settling and permanent errors during a Delete', () => {
     new ResourceAssociatedException({ message: 'The connection alias is associated with a directory', $metadata: {} }),
   ])('a permanent $name from DeleteConnectionAlias fails at once with the service message', async (error) => {
     // GIVEN
-    givenDescribe(ALIAS_ID, alias('CREATED'));
-    ws.on(DeleteConnectionAliasCommand).rejects(error);
+    Object.assign(account.delays, { create: 0 });
+    account.seed({ id: ALIAS_ID });
+    account.fail('DeleteConnectionAlias', { error }, Infinity);
 
     // WHEN
     const result = handler(deleteEvent(), contextWith());
 
     // THEN
     await expect(result).rejects.toThrow(`${error.name}: ${error.message}`);
-    expect(ws).toHaveReceivedCommandTimes(DeleteConnectionAliasCommand, 1);
-    expect(sleep).not.toHaveBeenCalled();
+    expect(sent(DeleteConnectionAliasCommand)).toBe(1);
+    expect(account.alias(ALIAS_ID)?.state).toBe('CREATED');
   });
 
   test('a DeleteConnectionAlias that keeps answering InvalidResourceStateException fails when time runs out, quoting the service', async () => {
     // GIVEN
-    givenDescribe(ALIAS_ID, alias('CREATED'));
-    ws.on(DeleteConnectionAliasCommand).rejects(settling());
+    account.seed({ id: ALIAS_ID });
+    account.fail('DeleteConnectionAlias', { error: settling }, Infinity);
 
     // WHEN
     const result = handler(deleteEvent(), contextWith(TEN_MINUTES));
@@ -274,16 +228,13 @@ describe('settling and permanent errors during a Delete', () => {
       new RegExp(`^DeleteConnectionAlias ${ALIAS_ID} kept failing until .*time ran out: InvalidResourceStateException: The specified connection alias is not in a valid state$`),
     );
     expect(elapsedMs()).toBeLessThanOrEqual(TEN_MINUTES - ANSWER_RESERVE_MS);
-    expect(ws.commandCalls(DeleteConnectionAliasCommand).length).toBeGreaterThan(10);
+    expect(sent(DeleteConnectionAliasCommand)).toBeGreaterThan(10);
   });
 
-  test("an alias the shared account still has associated cannot be unshared: a clear message, and no delete", async () => {
+  test('an alias the shared account still has associated cannot be unshared: a clear message, and no delete', async () => {
     // GIVEN
-    givenDescribe(ALIAS_ID, alias('CREATED', { associations: [sharedAccountAssociation(DIRECTORY)] }));
-    givenSharedWith(ALIAS_ID, [SHARED_ACCOUNT]);
-    ws.on(UpdateConnectionAliasPermissionCommand).rejects(
-      new ResourceAssociatedException({ message: 'The connection alias is associated with a directory', $metadata: {} }),
-    );
+    account.seed({ id: ALIAS_ID, sharedWith: SHARED_ACCOUNT });
+    account.associateFromSharedAccount(ALIAS_ID, SHARED_ACCOUNT, DIRECTORY);
 
     // WHEN
     const result = handler(deleteEvent(), contextWith());
@@ -293,134 +244,90 @@ describe('settling and permanent errors during a Delete', () => {
       `Cannot stop sharing connection alias ${ALIAS_ID} with account ${SHARED_ACCOUNT}: that account still has it associated ` +
       'with one of its directories and must disassociate it first',
     );
-    expect(mutations()).toEqual([`Unshare ${ALIAS_ID} ${SHARED_ACCOUNT}`]);
+    expect(account.changes).toEqual([]);
+    expect(account.alias(ALIAS_ID)).toMatchObject({ state: 'CREATED', sharedWith: SHARED_ACCOUNT });
   });
 
   test('an error describing the alias other than not-found fails the Delete rather than assuming it is gone', async () => {
     // GIVEN
-    givenDescribe(ALIAS_ID, new AccessDeniedException({ message: 'Not authorized to describe', $metadata: {} }));
+    account.seed({ id: ALIAS_ID });
+    account.fail('DescribeConnectionAliases', { error: new AccessDeniedException({ message: 'Not authorized to describe', $metadata: {} }) });
 
     // WHEN
     const result = handler(deleteEvent(), contextWith());
 
     // THEN
     await expect(result).rejects.toThrow('AccessDeniedException: Not authorized to describe');
-    expect(mutations()).toEqual([]);
+    expect(account.changes).toEqual([]);
   });
 });
 
 describe('a disassociation or deletion already under way (a lost response, a redelivered Delete)', () => {
-  const DISASSOCIATE = `Disassociate ${ALIAS_ID}`;
-  const DELETE = `Delete ${ALIAS_ID}`;
-  const PERMISSIONS = `DescribePermissions ${ALIAS_ID}`;
-
   test('an association already PENDING_DISASSOCIATION gets no DisassociateConnectionAlias: it is waited out, then the alias is deleted', async () => {
     // GIVEN an earlier delivery of this Delete got as far as disassociating
-    const disassociating = created(DIRECTORY, 'PENDING_DISASSOCIATION');
-    givenDescribe(ALIAS_ID, ...Array(5).fill(disassociating), alias('CREATED'), alias('CREATED'), GONE);
-
-    // WHEN
-    const result = await handler(deleteEvent(), contextWith());
-
-    // THEN it looked, saw the disassociation under way, and only polled until the association was gone
-    expect(ws).not.toHaveReceivedCommand(DisassociateConnectionAliasCommand);
-    expect(callLog()).toEqual([DESCRIBE, DESCRIBE, DESCRIBE, DESCRIBE, DESCRIBE, DESCRIBE, PERMISSIONS, DESCRIBE, DELETE, DESCRIBE]);
-    // one backoff step, after the PENDING_DISASSOCIATION the wait saw
-    expect(jest.mocked(sleep).mock.calls).toEqual(backoffSleeps(1));
-    expect(result).toEqual({ PhysicalResourceId: ALIAS_ID });
-  });
-
-  test('a Disassociate whose first attempt went through is not sent again when its retry is refused', async () => {
-    // GIVEN the disassociation started, but the answer was an InvalidResourceStateException (the SDK's retry
-    // of a call whose response was lost); Describe then shows it under way
-    givenDescribe(
-      ALIAS_ID,
-      ...Array(4).fill(created(DIRECTORY)),
-      created(DIRECTORY, 'PENDING_DISASSOCIATION'),
-      created(DIRECTORY, 'PENDING_DISASSOCIATION'),
-      alias('CREATED'),
-      alias('CREATED'),
-      GONE,
-    );
-    ws.on(DisassociateConnectionAliasCommand).rejectsOnce(settling()).resolves({});
+    account.seed({ id: ALIAS_ID, association: { directoryId: DIRECTORY, status: 'PENDING_DISASSOCIATION' } });
 
     // WHEN
     const result = await handler(deleteEvent(), contextWith());
 
     // THEN
-    expect(ws).toHaveReceivedCommandTimes(DisassociateConnectionAliasCommand, 1);
-    expect(callLog()).toEqual([
-      DESCRIBE,
-      DESCRIBE,
-      DESCRIBE,
-      DESCRIBE,
-      DISASSOCIATE,
-      DESCRIBE, // the retry looks first: PENDING_DISASSOCIATION, so no second call
-      DESCRIBE, // waiting: still PENDING_DISASSOCIATION
-      DESCRIBE, // gone
-      PERMISSIONS,
-      DESCRIBE,
-      DELETE,
-      DESCRIBE,
-    ]);
-    // the first step of two loops, each backing off afresh: after the refused Disassociate, and in the wait
-    expect(jest.mocked(sleep).mock.calls).toEqual([...backoffSleeps(1), ...backoffSleeps(1)]);
+    expect(ws).not.toHaveReceivedCommand(DisassociateConnectionAliasCommand);
+    expect(account.aliasIds()).toEqual([]);
     expect(result).toEqual({ PhysicalResourceId: ALIAS_ID });
   });
 
-  test('an association that is already gone when Disassociate would be sent gets no call', async () => {
-    // GIVEN the association disappears between the handler's first look and the Disassociate
-    givenDescribe(ALIAS_ID, created(DIRECTORY), created(DIRECTORY), created(DIRECTORY), alias('CREATED'), alias('CREATED'), alias('CREATED'), GONE);
+  test('a Disassociate whose first attempt went through is not sent again when its retry is refused', async () => {
+    // GIVEN the disassociation started, but the answer was an InvalidResourceStateException (the SDK's retry of a
+    // call whose response was lost)
+    account.seed({ id: ALIAS_ID, association: { directoryId: DIRECTORY } });
+    account.fail('DisassociateConnectionAlias', { apply: true, error: settling });
+
+    // WHEN
+    const result = await handler(deleteEvent(), contextWith());
+
+    // THEN
+    expect(sent(DisassociateConnectionAliasCommand)).toBe(1);
+    expect(account.aliasIds()).toEqual([]);
+    expect(result).toEqual({ PhysicalResourceId: ALIAS_ID });
+  });
+
+  test('an association that is gone by the time Disassociate would be sent gets no call', async () => {
+    // GIVEN the association is PENDING_DISASSOCIATION by someone else's hand, and gone when looked at again
+    account.delays.disassociate = 0;
+    account.seed({ id: ALIAS_ID, association: { directoryId: DIRECTORY, status: 'PENDING_DISASSOCIATION' } });
 
     // WHEN
     await handler(deleteEvent(), contextWith());
 
     // THEN
-    expect(mutations()).toEqual([DELETE]);
-    expect(callLog()).toEqual([DESCRIBE, DESCRIBE, DESCRIBE, DESCRIBE, DESCRIBE, PERMISSIONS, DESCRIBE, DELETE, DESCRIBE]);
-  });
-
-  test('an alias that is DELETING by the time DeleteConnectionAlias would be sent gets no call and is waited for', async () => {
-    // GIVEN another delivery of this Delete deleted it meanwhile
-    givenDescribe(ALIAS_ID, alias('CREATED'), alias('CREATED'), alias('CREATED'), alias('DELETING'), alias('DELETING'), GONE);
-
-    // WHEN
-    const result = await handler(deleteEvent(), contextWith());
-
-    // THEN
-    expect(ws).not.toHaveReceivedCommand(DeleteConnectionAliasCommand);
-    expect(callLog()).toEqual([DESCRIBE, DESCRIBE, DESCRIBE, PERMISSIONS, DESCRIBE, DESCRIBE, DESCRIBE]);
-    // one backoff step, after the DELETING the wait saw
-    expect(jest.mocked(sleep).mock.calls).toEqual(backoffSleeps(1));
-    expect(result).toEqual({ PhysicalResourceId: ALIAS_ID });
-  });
-
-  test('an alias that is gone by the time DeleteConnectionAlias would be sent gets no call', async () => {
-    // GIVEN
-    givenDescribe(ALIAS_ID, alias('CREATED'), alias('CREATED'), alias('CREATED'), GONE);
-
-    // WHEN
-    const result = await handler(deleteEvent(), contextWith());
-
-    // THEN
-    expect(ws).not.toHaveReceivedCommand(DeleteConnectionAliasCommand);
-    expect(callLog()).toEqual([DESCRIBE, DESCRIBE, DESCRIBE, PERMISSIONS, DESCRIBE, DESCRIBE]);
-    expect(result).toEqual({ PhysicalResourceId: ALIAS_ID });
+    expect(account.changes).toEqual([`Delete ${ALIAS_ID}`]);
   });
 
   test('a DeleteConnectionAlias whose first attempt went through is not sent again when its retry is refused', async () => {
-    // GIVEN the delete started, but the answer was an InvalidResourceStateException; Describe then shows DELETING
-    givenDescribe(ALIAS_ID, ...Array(4).fill(alias('CREATED')), alias('DELETING'), alias('DELETING'), GONE);
-    ws.on(DeleteConnectionAliasCommand).rejectsOnce(settling()).resolves({});
+    // GIVEN the delete started, but the answer was an InvalidResourceStateException
+    account.seed({ id: ALIAS_ID });
+    account.fail('DeleteConnectionAlias', { apply: true, error: settling });
 
     // WHEN
     const result = await handler(deleteEvent(), contextWith());
 
     // THEN
-    expect(ws).toHaveReceivedCommandTimes(DeleteConnectionAliasCommand, 1);
-    expect(callLog()).toEqual([DESCRIBE, DESCRIBE, DESCRIBE, PERMISSIONS, DESCRIBE, DELETE, DESCRIBE, DESCRIBE, DESCRIBE]);
-    // the first step of two loops, each backing off afresh: after the refused Delete, and in the wait
-    expect(jest.mocked(sleep).mock.calls).toEqual([...backoffSleeps(1), ...backoffSleeps(1)]);
+    expect(sent(DeleteConnectionAliasCommand)).toBe(1);
+    expect(account.aliasIds()).toEqual([]);
+    expect(result).toEqual({ PhysicalResourceId: ALIAS_ID });
+  });
+
+  test('an alias that another delivery deletes meanwhile gets no DeleteConnectionAlias and is waited for', async () => {
+    // GIVEN another delivery deletes it while this one unshares
+    account.seed({ id: ALIAS_ID });
+    account.fail('DescribeConnectionAliasPermissions', { apply: true, effect: () => account.startDeleting(ALIAS_ID) });
+
+    // WHEN
+    const result = await handler(deleteEvent(), contextWith());
+
+    // THEN
+    expect(ws).not.toHaveReceivedCommand(DeleteConnectionAliasCommand);
+    expect(account.aliasIds()).toEqual([]);
     expect(result).toEqual({ PhysicalResourceId: ALIAS_ID });
   });
 });
@@ -434,7 +341,8 @@ describe('the Delete deadline scales with the function timeout', () => {
     [20_000, 18_000],
   ])('with %i ms left it waits for the deletion until %i ms, then fails naming what it waited for', async (contextMs, answerBy) => {
     // GIVEN
-    givenDescribe(ALIAS_ID, alias('DELETING'));
+    account.delays.delete = Infinity;
+    account.seed({ id: ALIAS_ID, state: 'DELETING' });
     expect(deadlinesFor(contextMs).answerBy).toBe(answerBy);
 
     // WHEN
@@ -442,9 +350,7 @@ describe('the Delete deadline scales with the function timeout', () => {
 
     // THEN it stopped when the next backoff step no longer fitted before the answer deadline
     const waited = backoffGivesUpAfter(answerBy);
-    await expect(result).rejects.toThrow(
-      `Timed out after ${Math.round(waited / 1000)}s waiting for connection alias ${ALIAS_ID} to be deleted (last seen: DELETING)`,
-    );
+    await expect(result).rejects.toThrow(`Timed out after ${Math.round(waited / 1000)}s waiting for connection alias ${ALIAS_ID} to be deleted (last seen: DELETING)`);
     expect(elapsedMs()).toBeCloseTo(waited, 3);
     expect(elapsedMs()).toBeLessThanOrEqual(answerBy);
   });

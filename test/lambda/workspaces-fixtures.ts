@@ -1,24 +1,7 @@
 // Shared GIVEN helpers for the Custom::WorkSpacesConnectionAlias handler tests. Each test file must itself
 // call jest.mock('../../lambda/shared/sleep', ...) (jest hoists it only within the file that contains it).
 import { createHash } from 'node:crypto';
-import {
-  AssociateConnectionAliasCommand,
-  ConnectionAlias,
-  ConnectionAliasAssociation,
-  ConnectionAliasState,
-  AssociationStatus,
-  CreateConnectionAliasCommand,
-  CreateTagsCommand,
-  DeleteConnectionAliasCommand,
-  DeleteTagsCommand,
-  DescribeConnectionAliasesCommand,
-  DescribeConnectionAliasPermissionsCommand,
-  DescribeTagsCommand,
-  DisassociateConnectionAliasCommand,
-  InvalidResourceStateException,
-  UpdateConnectionAliasPermissionCommand,
-  WorkSpacesClient,
-} from '@aws-sdk/client-workspaces';
+import { InvalidResourceStateException, WorkSpacesClient } from '@aws-sdk/client-workspaces';
 import type {
   CloudFormationCustomResourceCreateEvent,
   CloudFormationCustomResourceDeleteEvent,
@@ -26,8 +9,10 @@ import type {
 } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { eventBuilders } from './cloudformation-events';
+import { FakeWorkSpaces } from './fake-workspaces';
 import type { LambdaContextLike } from '../../lambda/shared/cloudformation';
 import { sleep } from '../../lambda/shared/sleep';
+import { ANSWER_RESERVE_MS, WORKSPACES_UNDO_RESERVE_MS } from '../../lambda/shared/time-budget';
 
 /** Mocks the prototype, so the handler's module-level client is mocked too. */
 export const ws = mockClient(WorkSpacesClient);
@@ -42,29 +27,22 @@ export const CONNECTION_STRING = 'desktop.example.com';
 export const NEW_CONNECTION_STRING = 'desktop2.example.com';
 export const DIRECTORY = 'd-1234567890';
 export const OTHER_DIRECTORY = 'd-abcdef0123';
-export const CONNECTION_IDENTIFIER = 'abcDEF123';
-export const OTHER_CONNECTION_IDENTIFIER = 'xyz789QRS';
 export const OWNER_TAG_KEY = 'cdk-aliases:owner';
 export const STACK_ID = 'arn:aws:cloudformation:us-east-1:111111111111:stack/DesktopStack/6b2a-guid';
 export const LOGICAL_ID = 'DesktopAlias1A2B3C4D';
 export const SERVICE_TOKEN = 'arn:aws:lambda:us-east-1:111111111111:function:provider-onEvent';
 export const RESPONSE_URL = 'https://cloudformation-custom-resource-response-useast1.s3.amazonaws.com/x?X-Amz-Signature=SECRET-SIGNATURE';
 export const TEN_MINUTES = 600_000;
-/**
- * What the handler keeps back for answering (ANSWER_RESERVE_MS) and, in a Create, for undoing (UNDO_RESERVE_MS)
- * with a ten-minute context. They are caps: with less time, 10 % and 25 % are kept instead (see deadlinesFor).
- */
-export const ANSWER_RESERVE_MS = 20_000;
-export const UNDO_RESERVE_MS = 120_000;
+export { ANSWER_RESERVE_MS, WORKSPACES_UNDO_RESERVE_MS as UNDO_RESERVE_MS };
 
 /**
- * The deadlines the spec defines for a context with `contextMs` left, as elapsed ms from the start: the handler
- * answers by `answerBy` (it keeps min(20 s, 10 %) back), and a Create stops its work by `workBy` (it keeps
- * min(120 s, 25 % of what is left until answerBy) back for undoing it).
+ * The deadlines for a context with `contextMs` left, as elapsed ms from the start, worked out here
+ * independently of the handler: it answers by `answerBy` (it keeps min(20 s, 10 %) back), and a Create stops
+ * its work by `workBy` (it keeps min(120 s, 25 % of what is left until answerBy) back for undoing it).
  */
 export function deadlinesFor(contextMs: number): { answerBy: number; workBy: number } {
-  const answerBy = contextMs - Math.min(ANSWER_RESERVE_MS, contextMs / 10);
-  return { answerBy, workBy: answerBy - Math.min(UNDO_RESERVE_MS, answerBy / 4) };
+  const answerBy = contextMs - Math.min(20_000, contextMs / 10);
+  return { answerBy, workBy: answerBy - Math.min(120_000, answerBy / 4) };
 }
 
 export { backoffDelays, backoffGivesUpAfter, backoffSleeps } from './backoff';
@@ -101,109 +79,9 @@ export function deleteEvent(physicalResourceId = ALIAS_ID, resourceProperties: R
   return events.deleteEvent(physicalResourceId, resourceProperties);
 }
 
-/** The owner tag value the spec defines, computed independently of the handler. */
+/** The owner tag value: sha256 hex of `${StackId}/${LogicalResourceId}`, computed independently of the handler. */
 export function ownerTagValue(stackId = STACK_ID, logicalId = LOGICAL_ID): string {
   return createHash('sha256').update(`${stackId}/${logicalId}`).digest('hex');
-}
-
-/** A Lambda context with `ms` left. */
-export function contextWith(ms = TEN_MINUTES): LambdaContextLike {
-  return { getRemainingTimeInMillis: () => ms };
-}
-
-// ---- alias states ----
-
-export interface AliasSpec {
-  readonly id?: string;
-  readonly connectionString?: string;
-  readonly associations?: ConnectionAliasAssociation[];
-}
-
-/** An alias as DescribeConnectionAliases lists it. */
-export function alias(state: ConnectionAliasState, spec: AliasSpec = {}): ConnectionAlias {
-  return {
-    AliasId: spec.id ?? ALIAS_ID,
-    ConnectionString: spec.connectionString ?? CONNECTION_STRING,
-    OwnerAccountId: OWNER_ACCOUNT,
-    State: state,
-    ...(spec.associations ? { Associations: spec.associations } : {}),
-  };
-}
-
-/** An association made by the owner account. */
-export function ownerAssociation(
-  directory: string,
-  status: AssociationStatus = 'ASSOCIATED_WITH_OWNER_ACCOUNT',
-  connectionIdentifier: string | null = CONNECTION_IDENTIFIER,
-): ConnectionAliasAssociation {
-  return {
-    AssociatedAccountId: OWNER_ACCOUNT,
-    ResourceId: directory,
-    AssociationStatus: status,
-    ...(connectionIdentifier === null ? {} : { ConnectionIdentifier: connectionIdentifier }),
-  };
-}
-
-/** An association made by the account the alias is shared with. */
-export function sharedAccountAssociation(directory: string, account = SHARED_ACCOUNT): ConnectionAliasAssociation {
-  return { AssociatedAccountId: account, ResourceId: directory, AssociationStatus: 'ASSOCIATED_WITH_SHARED_ACCOUNT', ConnectionIdentifier: 'shared1' };
-}
-
-/** A CREATED alias, with an owner association with `directory` in `status` if given (null: no ConnectionIdentifier yet). */
-export function created(directory?: string, status?: AssociationStatus, connectionIdentifier?: string | null): ConnectionAlias {
-  return alias('CREATED', directory ? { associations: [ownerAssociation(directory, status, connectionIdentifier)] } : {});
-}
-
-/** Describe answers with an empty list: the alias does not exist. */
-export const GONE = 'gone' as const;
-export type DescribeAnswer = ConnectionAlias | typeof GONE | Error;
-
-function describeOutput(answer: ConnectionAlias | typeof GONE) {
-  return { ConnectionAliases: answer === GONE ? [] : [answer] };
-}
-
-/** DescribeConnectionAliases {AliasIds: [aliasId]} answers `answers` in turn; the last one repeats. */
-export function givenDescribe(aliasId: string, ...answers: DescribeAnswer[]): void {
-  let behaviour = ws.on(DescribeConnectionAliasesCommand, { AliasIds: [aliasId] });
-  for (const answer of answers.slice(0, -1)) {
-    behaviour = answer instanceof Error ? behaviour.rejectsOnce(answer) : behaviour.resolvesOnce(describeOutput(answer));
-  }
-  const last = answers[answers.length - 1];
-  if (last instanceof Error) {
-    behaviour.rejects(last);
-  } else {
-    behaviour.resolves(describeOutput(last));
-  }
-}
-
-/** DescribeConnectionAliases {AliasIds: [aliasId]} answers whatever `state()` says at the time of the call. */
-export function givenDescribeFrom(aliasId: string, state: () => DescribeAnswer): void {
-  ws.on(DescribeConnectionAliasesCommand, { AliasIds: [aliasId] }).callsFake(async () => {
-    const answer = state();
-    if (answer instanceof Error) {
-      throw answer;
-    }
-    return describeOutput(answer);
-  });
-}
-
-/** The search by connection string (DescribeConnectionAliases without AliasIds) answers these pages in turn. */
-export function givenSearch(...pages: Array<{ aliases: ConnectionAlias[]; nextToken?: string }>): void {
-  let behaviour = ws.on(DescribeConnectionAliasesCommand, { Limit: 25 });
-  for (const page of pages) {
-    behaviour = behaviour.resolvesOnce({ ConnectionAliases: page.aliases, NextToken: page.nextToken });
-  }
-  behaviour.rejects(new Error('test: unexpected extra search page'));
-}
-
-/** DescribeTags on `aliasId` answers these tag maps in turn; the last one repeats. */
-export function givenTags(aliasId: string, ...maps: Array<Record<string, string>>): void {
-  const output = (map: Record<string, string>) => ({ TagList: Object.entries(map).map(([Key, Value]) => ({ Key, Value })) });
-  let behaviour = ws.on(DescribeTagsCommand, { ResourceId: aliasId });
-  for (const map of maps.slice(0, -1)) {
-    behaviour = behaviour.resolvesOnce(output(map));
-  }
-  behaviour.resolves(output(maps[maps.length - 1]));
 }
 
 /** The tags an alias created by this resource carries: the user's and the owner tag. */
@@ -211,17 +89,9 @@ export function ourTags(user: Record<string, string> = {}): Record<string, strin
   return { ...user, [OWNER_TAG_KEY]: ownerTagValue() };
 }
 
-/** DescribeConnectionAliasPermissions on `aliasId` lists these accounts, in turn; the last list repeats. */
-export function givenSharedWith(aliasId: string, ...accountLists: string[][]): void {
-  const output = (accounts: string[]) => ({
-    AliasId: aliasId,
-    ConnectionAliasPermissions: accounts.map((account) => ({ SharedAccountId: account, AllowAssociation: true })),
-  });
-  let behaviour = ws.on(DescribeConnectionAliasPermissionsCommand, { AliasId: aliasId });
-  for (const accounts of accountLists.slice(0, -1)) {
-    behaviour = behaviour.resolvesOnce(output(accounts));
-  }
-  behaviour.resolves(output(accountLists[accountLists.length - 1]));
+/** A Lambda context with `ms` left. */
+export function contextWith(ms = TEN_MINUTES): LambdaContextLike {
+  return { getRemainingTimeInMillis: () => ms };
 }
 
 // ---- errors ----
@@ -231,35 +101,10 @@ export function settling(): InvalidResourceStateException {
   return new InvalidResourceStateException({ message: 'The specified connection alias is not in a valid state', $metadata: {} });
 }
 
-// ---- observing ----
-
-/** The WorkSpaces calls made, in order, as short strings. */
-export function callLog(): string[] {
-  return ws.calls().map((call) => {
-    const command = call.args[0];
-    const input = command.input as Record<string, any>;
-    if (command instanceof DescribeConnectionAliasesCommand) {
-      return input.AliasIds ? `Describe ${input.AliasIds.join(',')}` : `Search${input.NextToken ? ` ${input.NextToken}` : ''}`;
-    }
-    if (command instanceof CreateConnectionAliasCommand) return `Create ${input.ConnectionString}`;
-    if (command instanceof DeleteConnectionAliasCommand) return `Delete ${input.AliasId}`;
-    if (command instanceof DescribeTagsCommand) return `DescribeTags ${input.ResourceId}`;
-    if (command instanceof CreateTagsCommand) return `CreateTags ${input.ResourceId}`;
-    if (command instanceof DeleteTagsCommand) return `DeleteTags ${input.ResourceId}`;
-    if (command instanceof DescribeConnectionAliasPermissionsCommand) return `DescribePermissions ${input.AliasId}`;
-    if (command instanceof UpdateConnectionAliasPermissionCommand) {
-      const permission = input.ConnectionAliasPermission;
-      return `${permission.AllowAssociation ? 'Share' : 'Unshare'} ${input.AliasId} ${permission.SharedAccountId}`;
-    }
-    if (command instanceof AssociateConnectionAliasCommand) return `Associate ${input.AliasId} ${input.ResourceId}`;
-    if (command instanceof DisassociateConnectionAliasCommand) return `Disassociate ${input.AliasId}`;
-    return command.constructor.name;
-  });
-}
-
-/** Only the calls that change something, in order. */
-export function mutations(): string[] {
-  return callLog().filter((call) => !/^(Describe|Search)/.test(call));
+/** What the SDK throws once its own attempts at a throttled call are used up. */
+export function throttled(): Error {
+  // WorkSpaces models no throttling error; the SDK raises the service's ThrottlingException as a generic one.
+  return Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException', $fault: 'client', $metadata: { httpStatusCode: 400 } });
 }
 
 // ---- per-test setup ----
@@ -271,11 +116,16 @@ export function elapsedMs(): number {
   return clock.now - clock.started;
 }
 
+/** How many times the handler sent `command`. */
+export function sent(command: Parameters<typeof ws.commandCalls>[0]): number {
+  return ws.commandCalls(command).length;
+}
+
 /**
- * Resets the mock to a quiet account: no alias has our connection string, nothing is shared or tagged, and
- * every mutating call succeeds. Tests override what they need; a later .on() for the same input wins.
+ * A fresh account behind the mock: no aliases, every call served by the fake. Create hands out ALIAS_ID,
+ * then NEW_ALIAS_ID.
  */
-export function resetWorkSpaces(): void {
+export function resetWorkSpaces(): FakeWorkSpaces {
   ws.reset();
   clock.now = 1_800_000_000_000;
   clock.started = clock.now;
@@ -285,16 +135,7 @@ export function resetWorkSpaces(): void {
     clock.now += ms;
   });
   jest.spyOn(console, 'log').mockImplementation(() => undefined);
-
-  ws.on(DescribeConnectionAliasesCommand).rejects(new Error('test: unexpected DescribeConnectionAliases'));
-  ws.on(DescribeConnectionAliasesCommand, { Limit: 25 }).resolves({ ConnectionAliases: [] });
-  ws.on(DescribeTagsCommand).resolves({ TagList: [] });
-  ws.on(DescribeConnectionAliasPermissionsCommand).resolves({ ConnectionAliasPermissions: [] });
-  ws.on(CreateConnectionAliasCommand).resolves({ AliasId: ALIAS_ID });
-  ws.on(CreateTagsCommand).resolves({});
-  ws.on(DeleteTagsCommand).resolves({});
-  ws.on(UpdateConnectionAliasPermissionCommand).resolves({});
-  ws.on(AssociateConnectionAliasCommand).resolves({ ConnectionIdentifier: CONNECTION_IDENTIFIER });
-  ws.on(DisassociateConnectionAliasCommand).resolves({});
-  ws.on(DeleteConnectionAliasCommand).resolves({});
+  const account = new FakeWorkSpaces(OWNER_ACCOUNT, [ALIAS_ID, NEW_ALIAS_ID]);
+  account.install(ws);
+  return account;
 }

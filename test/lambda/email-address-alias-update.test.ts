@@ -1,0 +1,197 @@
+import { AssociateEmailAddressAliasCommand, DisassociateEmailAddressAliasCommand } from '@aws-sdk/client-connect';
+import 'aws-sdk-client-mock-jest';
+import {
+  B,
+  C,
+  INSTANCE,
+  INSTANCE_ARN,
+  P,
+  Q,
+  TEN_MINUTES,
+  addressArn,
+  connect,
+  contextWith,
+  expectedToken,
+  props,
+  resetConnect,
+  throttled,
+  updateEvent,
+} from './connect-fixtures';
+import type { FakeConnect } from './fake-connect';
+import { handler } from '../../lambda/email-address-alias';
+
+// Waits must not sleep: the mocked sleep moves a virtual clock instead, so deadlines still pass.
+jest.mock('../../lambda/shared/sleep');
+
+let account: FakeConnect;
+
+beforeEach(() => {
+  account = resetConnect();
+});
+
+afterEach(() => {
+  jest.restoreAllMocks();
+});
+
+describe('Update', () => {
+  test('swapping the alias B to C disassociates B first (one alias per address), then associates C', async () => {
+    // GIVEN Describe lags behind each change
+    account.addAddress(P, B);
+    account.describeLagMs = 1_000;
+    const event = updateEvent(props(P, C), props(P, B), `${INSTANCE}/${P}/${B}`);
+
+    // WHEN
+    const result = await handler(event, contextWith(TEN_MINUTES));
+
+    // THEN (the fake refuses a second alias on P)
+    expect(account.aliasOf(P)).toBe(C);
+    expect(account.changes).toEqual([`Disassociate ${P}<-${B}`, `Associate ${P}<-${C}`]);
+    expect(connect).toHaveReceivedCommandWith(DisassociateEmailAddressAliasCommand, {
+      InstanceId: INSTANCE,
+      EmailAddressId: P,
+      AliasConfiguration: { EmailAddressId: B },
+      ClientToken: expectedToken(event, 'DisassociateEmailAddressAlias', P, B),
+    });
+    expect(connect).toHaveReceivedCommandWith(AssociateEmailAddressAliasCommand, { ClientToken: expectedToken(event, 'AssociateEmailAddressAlias', P, C) });
+    expect(result).toEqual({ PhysicalResourceId: `${INSTANCE}/${P}/${C}`, Data: { InstanceId: INSTANCE, EmailAddressId: P, AliasEmailAddressId: C } });
+  });
+
+  test('swapping the primary P to Q moves the alias', async () => {
+    // GIVEN
+    account.addAddress(P, B);
+
+    // WHEN
+    const result = await handler(updateEvent(props(Q, B), props(P, B), `${INSTANCE}/${P}/${B}`), contextWith(TEN_MINUTES));
+
+    // THEN
+    expect(account.aliasOf(P)).toBeUndefined();
+    expect(account.aliasOf(Q)).toBe(B);
+    expect(account.changes).toEqual([`Disassociate ${P}<-${B}`, `Associate ${Q}<-${B}`]);
+    expect(result.PhysicalResourceId).toBe(`${INSTANCE}/${Q}/${B}`);
+  });
+
+  test('with the same pair (written as ARNs) only checks, and keeps the physical id', async () => {
+    // GIVEN
+    account.addAddress(P, B);
+    const physicalId = `${INSTANCE}/${P}/${B}`;
+
+    // WHEN
+    const result = await handler(updateEvent(props(addressArn(P), addressArn(B), INSTANCE_ARN), props(P, B), physicalId), contextWith(TEN_MINUTES));
+
+    // THEN
+    expect(account.changes).toEqual([]);
+    expect(result).toEqual({ PhysicalResourceId: physicalId, Data: { InstanceId: INSTANCE, EmailAddressId: P, AliasEmailAddressId: B } });
+  });
+
+  test('with the same pair keeps a physical id of another form, so CloudFormation deletes nothing', async () => {
+    // GIVEN
+    account.addAddress(P, B);
+
+    // WHEN
+    const result = await handler(updateEvent(props(P, B), props(P, B), 'legacy-id'), contextWith(TEN_MINUTES));
+
+    // THEN
+    expect(result.PhysicalResourceId).toBe('legacy-id');
+  });
+
+  test('with the same pair re-associates an alias removed outside CloudFormation', async () => {
+    // GIVEN P has no alias
+    const physicalId = `${INSTANCE}/${P}/${B}`;
+
+    // WHEN
+    const result = await handler(updateEvent(props(P, B), props(P, B), physicalId), contextWith(TEN_MINUTES));
+
+    // THEN
+    expect(account.changes).toEqual([`Associate ${P}<-${B}`]);
+    expect(result.PhysicalResourceId).toBe(physicalId);
+  });
+
+  test('a rollback Update restores the old association', async () => {
+    // GIVEN the Update to C succeeded, then the stack rolled back: desired is B again, old is C
+    account.addAddress(P, C);
+
+    // WHEN
+    const result = await handler(updateEvent(props(P, B), props(P, C), `${INSTANCE}/${P}/${C}`, 'req-rollback'), contextWith(TEN_MINUTES));
+
+    // THEN
+    expect(account.aliasOf(P)).toBe(B);
+    expect(result.PhysicalResourceId).toBe(`${INSTANCE}/${P}/${B}`);
+  });
+
+  test('a rollback of an Update that failed after removing the old alias re-associates it', async () => {
+    // GIVEN the Update removed B, then associating C failed: P has no alias
+
+    // WHEN
+    const result = await handler(updateEvent(props(P, B), props(P, C), `${INSTANCE}/${P}/${B}`, 'req-rollback'), contextWith(TEN_MINUTES));
+
+    // THEN
+    expect(connect).not.toHaveReceivedCommand(DisassociateEmailAddressAliasCommand);
+    expect(account.aliasOf(P)).toBe(B);
+    expect(result.PhysicalResourceId).toBe(`${INSTANCE}/${P}/${B}`);
+  });
+
+  test('a rollback of an Update rejected for invalid properties does not fail on them', async () => {
+    // GIVEN the old properties are the invalid ones the failed Update carried
+    account.addAddress(P, B);
+
+    // WHEN
+    const result = await handler(updateEvent(props(P, B), props(P, 'bad/alias'), `${INSTANCE}/${P}/${B}`), contextWith(TEN_MINUTES));
+
+    // THEN
+    expect(account.changes).toEqual([]);
+    expect(result.PhysicalResourceId).toBe(`${INSTANCE}/${P}/${B}`);
+  });
+
+  test('when the old primary no longer exists, only associates the new pair', async () => {
+    // GIVEN
+    account.removeAddress(P);
+
+    // WHEN
+    const result = await handler(updateEvent(props(Q, B), props(P, B), `${INSTANCE}/${P}/${B}`), contextWith(TEN_MINUTES));
+
+    // THEN
+    expect(account.changes).toEqual([`Associate ${Q}<-${B}`]);
+    expect(result.PhysicalResourceId).toBe(`${INSTANCE}/${Q}/${B}`);
+  });
+
+  test('rejects invalid new properties, naming the property, before any AWS call', async () => {
+    // WHEN
+    const result = handler(updateEvent(props(P, ''), props(P, B), `${INSTANCE}/${P}/${B}`), contextWith(TEN_MINUTES));
+
+    // THEN
+    await expect(result).rejects.toThrow(/^aliasEmailAddressId/);
+    expect(connect).not.toHaveReceivedAnyCommand();
+  });
+});
+
+describe('a failed move puts back what it changed', () => {
+  test('when the new primary has another alias, the old association is restored and the message says so', async () => {
+    // GIVEN Q is taken; Describe lags, so the restore must not trust it
+    account.addAddress(P, B);
+    account.addAddress(Q, C);
+    account.describeLagMs = 1_000;
+
+    // WHEN
+    const result = handler(updateEvent(props(Q, B), props(P, B), `${INSTANCE}/${P}/${B}`), contextWith(TEN_MINUTES));
+
+    // THEN
+    await expect(result).rejects.toThrow(`Email address ${Q} already has the alias ${C}; Amazon Connect allows one alias per address.`);
+    await expect(result).rejects.toThrow('(the previous association was restored)');
+    expect(account.aliasOf(P)).toBe(B);
+    expect(account.aliasOf(Q)).toBe(C);
+  });
+
+  test('the restore keeps trying through throttling beyond the SDK attempts', async () => {
+    // GIVEN Q is taken, and the restoring Associate is throttled 12 times in a row
+    account.addAddress(P, B);
+    account.addAddress(Q, C);
+    account.fail('AssociateEmailAddressAlias', { error: throttled }, 12);
+
+    // WHEN
+    const result = handler(updateEvent(props(Q, B), props(P, B), `${INSTANCE}/${P}/${B}`), contextWith(TEN_MINUTES));
+
+    // THEN
+    await expect(result).rejects.toThrow('(the previous association was restored)');
+    expect(account.aliasOf(P)).toBe(B);
+  });
+});
