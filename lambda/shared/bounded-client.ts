@@ -22,6 +22,9 @@ export function boundByDeadline<C extends SendsCommands>(client: C, deadline: De
   });
 }
 
+/** A call abandoned because the handler's time ran out (its message names the call). */
+export class TimeRanOut extends Error {}
+
 /**
  * Runs `call`, giving it an AbortSignal that fires at `deadline`; by then it fails, naming `what` and
  * saying that time ran out, whether or not the call honours the signal.
@@ -29,13 +32,13 @@ export function boundByDeadline<C extends SendsCommands>(client: C, deadline: De
 export async function callBefore<T>(deadline: Deadline, what: string, call: (abortSignal: AbortSignal) => Promise<T>): Promise<T> {
   const remainingMs = deadline.remainingMs();
   if (remainingMs <= 0) {
-    throw new Error(`Time ran out before ${what}: the handler had no time left to call it`);
+    throw new TimeRanOut(`Time ran out before ${what}: the handler had no time left to call it`);
   }
   const controller = new AbortController();
   let timer: NodeJS.Timeout | undefined;
   const expired = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
-      reject(new Error(`Time ran out during ${what}: no answer within the ${Math.round(remainingMs / 1000)}s the handler had left for it`));
+      reject(new TimeRanOut(`Time ran out during ${what}: no answer within the ${Math.round(remainingMs / 1000)}s the handler had left for it`));
       controller.abort();
     }, remainingMs);
     timer.unref();

@@ -1,3 +1,4 @@
+import { TimeRanOut } from './bounded-client';
 import type { Deadline } from './deadline';
 import { describeError, isRetryableServiceError } from './errors';
 import { sleep } from './sleep';
@@ -23,15 +24,24 @@ export async function pollUntil<T>(
   backoff: Backoff = DEFAULT_BACKOFF,
 ): Promise<T> {
   const started = Date.now();
+  const timedOut = (status: string | undefined) =>
+    new Error(`Timed out after ${Math.round((Date.now() - started) / 1000)}s waiting for ${what} (last seen: ${status ?? 'unknown'})`);
   let delay = backoff.initialDelayMs;
+  let last: Probe<T> | undefined;
   for (;;) {
-    const result = await probe();
+    let result: Probe<T>;
+    try {
+      result = await probe();
+    } catch (error) {
+      // A look cut short by the deadline: what the wait was for says more than the call that was cut.
+      throw error instanceof TimeRanOut && last !== undefined ? timedOut(last.status) : error;
+    }
     if (result.done) {
       return result.value as T;
     }
+    last = result;
     if (deadline.remainingMs() < delay) {
-      const seconds = Math.round((Date.now() - started) / 1000);
-      throw new Error(`Timed out after ${seconds}s waiting for ${what} (last seen: ${result.status ?? 'unknown'})`);
+      throw timedOut(result.status);
     }
     await sleep(delay);
     delay = Math.min(backoff.maxDelayMs, delay * backoff.factor);

@@ -1,9 +1,9 @@
 // The shared handler helpers on their own: retries, look-then-change, the undo's persistence, error classes.
 import { backoffSleeps } from './backoff';
-import { callBefore } from '../../lambda/shared/bounded-client';
+import { callBefore, TimeRanOut } from '../../lambda/shared/bounded-client';
 import { Deadline } from '../../lambda/shared/deadline';
 import { isRetryableServiceError } from '../../lambda/shared/errors';
-import { changeUnlessDone, retryServiceErrors, retryWhileTransient } from '../../lambda/shared/poll';
+import { changeUnlessDone, pollUntil, retryServiceErrors, retryWhileTransient } from '../../lambda/shared/poll';
 import { sleep } from '../../lambda/shared/sleep';
 import { answerDeadline, workDeadline } from '../../lambda/shared/time-budget';
 
@@ -94,4 +94,17 @@ test('callBefore refuses to start a call once the deadline has passed', async ()
   const call = jest.fn();
   await expect(callBefore(new Deadline(now), 'DescribeThing', call)).rejects.toThrow('Time ran out before DescribeThing');
   expect(call).not.toHaveBeenCalled();
+});
+
+test('a wait whose look is cut short by the deadline reports what it waited for and the last state seen', async () => {
+  // GIVEN the second look is abandoned because time ran out
+  const probe = jest.fn()
+    .mockResolvedValueOnce({ done: false, status: 'CREATING' })
+    .mockRejectedValueOnce(new TimeRanOut('Time ran out during DescribeThing'));
+
+  // WHEN
+  const waiting = pollUntil('the thing to be ready', probe, new Deadline(now + 10_000));
+
+  // THEN
+  await expect(waiting).rejects.toThrow(/^Timed out after 0s waiting for the thing to be ready \(last seen: CREATING\)$/);
 });
