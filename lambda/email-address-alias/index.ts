@@ -48,7 +48,7 @@ export function handler(event: CustomResourceEvent, context: LambdaContextLike):
   return runHandler<EmailAliasContext>(event, context, {
     context: (base) => ({
       ...base,
-      client: boundByDeadline(connect, base.deadline),
+      client: boundByDeadline(connect, base.deadline, { iamPropagationGrace: true }),
       token: (operation, pair) => clientToken(event, operation, pair),
     }),
     onCreate,

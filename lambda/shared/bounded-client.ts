@@ -10,23 +10,34 @@ export interface SendsCommands {
 
 /** Where a bound client keeps the client it wraps, so that a context can bind it to another deadline. */
 const UNBOUND = Symbol('unbound client');
-/** Where a bound client keeps when it was first bound: the start of the handler's invocation. */
-const STARTED = Symbol('bound since');
+/** Where a bound client keeps the start of its IAM propagation grace (undefined: denials are never retried). */
+const GRACE_FROM = Symbol('IAM propagation grace from');
+
+/** How a client is bound. */
+export interface BoundClientOptions {
+  /**
+   * Send a call again after AccessDeniedException within IAM_PROPAGATION_GRACE_MS from now (bind at the start
+   * of the handler). A client bound again from a bound one keeps the grace of the first binding.
+   */
+  readonly iamPropagationGrace?: boolean;
+}
 
 /**
  * `client`, with every call abandoned (its request aborted) when `deadline` passes. The SDK retries a
  * throttled call up to its maximum attempts with backoff, which can outlast the time the handler has left;
  * this bound is what lets the handler still answer CloudFormation itself.
  */
-export function boundByDeadline<C extends SendsCommands>(client: C, deadline: Deadline): C {
+export function boundByDeadline<C extends SendsCommands>(client: C, deadline: Deadline, options: BoundClientOptions = {}): C {
   const unbound = ((client as unknown as Record<symbol, C>)[UNBOUND] ?? client) as C & { send: (...args: unknown[]) => Promise<unknown> };
-  const startedAt = (client as unknown as Record<symbol, number | undefined>)[STARTED] ?? Date.now();
-  const send = (command: object, options?: object) =>
-    retryDeniedWhilePropagating(startedAt, deadline, () =>
-      callBefore(deadline, operationName(command), (abortSignal) => unbound.send(command, { ...options, abortSignal })));
+  const graceFrom = options.iamPropagationGrace ? Date.now() : (client as unknown as Record<symbol, number | undefined>)[GRACE_FROM];
+  const bounded = (command: object, sendOptions?: object) =>
+    callBefore(deadline, operationName(command), (abortSignal) => unbound.send(command, { ...sendOptions, abortSignal }));
+  const send = graceFrom === undefined
+    ? bounded
+    : (command: object, sendOptions?: object) => retryDeniedWhilePropagating(graceFrom, deadline, () => bounded(command, sendOptions));
   return new Proxy(unbound, {
     get: (target, key, receiver) =>
-      key === 'send' ? send : key === UNBOUND ? target : key === STARTED ? startedAt : Reflect.get(target, key, receiver),
+      key === 'send' ? send : key === UNBOUND ? target : key === GRACE_FROM ? graceFrom : Reflect.get(target, key, receiver),
   });
 }
 
