@@ -32,7 +32,7 @@ export interface RecordedCall {
   /** ARNs of the resources the call named or touched, when the emulator knows them (empty if it was refused before). */
   readonly resources: string[];
   /** The tags each of `resources` carried when the call reached it (before the call changed them), where the emulator knows them. */
-  readonly resourceTags: Record<string, Record<string, string>>;
+  readonly resourceTags?: Record<string, Record<string, string>>;
   /** 'ok' | 'replayed' (answered from the ClientToken cache, not applied) | error name | 'reset' | 'lost' */
   readonly outcome: string;
   readonly at: number;
@@ -157,7 +157,8 @@ export abstract class EmulatedEndpoint {
     this.touchedTags = {};
     const record = (outcome: string) =>
       this.calls.push({
-        operation, input, accountId: caller.accountId, region: caller.region, resources: [...this.touched], resourceTags: { ...this.touchedTags }, outcome, at: Date.now(),
+        operation, input, accountId: caller.accountId, region: caller.region, resources: [...this.touched],
+        ...(Object.keys(this.touchedTags).length > 0 ? { resourceTags: { ...this.touchedTags } } : {}), outcome, at: Date.now(),
       });
 
     if (fault?.kind === 'reset') {
