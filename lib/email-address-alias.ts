@@ -253,13 +253,14 @@ function instanceMismatch(property: string, value: string, instance: string): st
 
 /**
  * What the handler may do to addresses its stack marked, in any instance of this account and Region: look at
- * them, disassociate them and remove the marks. The marks, not the declared instance, are the boundary here:
- * CloudFormation updates the policy before the custom resource, so after an instanceId change the policy names
- * only the new instance, while the Update and the cleanup Delete still release the old instance's pair.
+ * them, disassociate them, associate them again and remove the marks. The marks, not the declared instance, are
+ * the boundary here: CloudFormation updates the policy before the custom resource (and rolls the custom resource
+ * back before the policy), so after an instanceId change the policy names only the new instance, while the
+ * Update and the cleanup Delete still release the old instance's pair, and a rollback associates it again.
  */
 function grantMarked(scope: Construct, provider: AliasProvider): void {
   provider.grantOnce('marked', () => [{
-    actions: ['connect:DescribeEmailAddress', 'connect:DisassociateEmailAddressAlias', 'connect:UntagResource'],
+    actions: ['connect:DescribeEmailAddress', 'connect:DisassociateEmailAddressAlias', 'connect:AssociateEmailAddressAlias', 'connect:UntagResource'],
     resources: [Stack.of(scope).formatArn({ service: 'connect', resource: 'instance', resourceName: '*/email-address/*' })],
     conditions: { StringEquals: { [`aws:ResourceTag/${MARKS.stack}`]: Aws.STACK_NAME } },
   }]);

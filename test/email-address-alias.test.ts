@@ -19,9 +19,9 @@ function handlerPolicyStatements(): any[] {
 }
 
 const MARKED_ADDRESSES = { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':connect:us-east-1:111111111111:instance/*/email-address/*']] };
-/** Addresses this stack marked, in any instance: looked at, disassociated and unmarked (after an instance move too). */
+/** Addresses this stack marked, in any instance: looked at, disassociated, associated again (a rollback) and unmarked. */
 const MARKED = {
-  Action: ['connect:DescribeEmailAddress', 'connect:DisassociateEmailAddressAlias', 'connect:UntagResource'],
+  Action: ['connect:DescribeEmailAddress', 'connect:DisassociateEmailAddressAlias', 'connect:AssociateEmailAddressAlias', 'connect:UntagResource'],
   Condition: { StringEquals: { 'aws:ResourceTag/cdk-aliases:stack': { Ref: 'AWS::StackName' } } },
   Effect: 'Allow',
   Resource: MARKED_ADDRESSES,

@@ -94,6 +94,8 @@ const EMAIL_ADDRESS_ALIAS_CALLS: Request[] = [
   // After instanceId changed: the old instance's marked pair is still read, disassociated and unmarked.
   { action: 'connect:DescribeEmailAddress', resource: address(OTHER_INSTANCE_ARN, 'primary'), resourceTags: ownMarks },
   { action: 'connect:DisassociateEmailAddressAlias', resource: address(OTHER_INSTANCE_ARN, 'primary'), resourceTags: ownMarks },
+  // A rollback of that move associates the old pair again, still marked.
+  { action: 'connect:AssociateEmailAddressAlias', resource: address(OTHER_INSTANCE_ARN, 'primary'), resourceTags: ownMarks },
   { action: 'connect:UntagResource', resource: address(OTHER_INSTANCE_ARN, 'alias'), resourceTags: ownMarks, tagKeys: Object.keys(ownMarks) },
 ];
 
@@ -102,7 +104,8 @@ const EMAIL_ADDRESS_ALIAS_FOREIGN: Request[] = [
   { action: 'connect:SearchEmailAddresses', resource: OTHER_INSTANCE_ARN },
   { action: 'connect:DescribeEmailAddress', resource: address(OTHER_INSTANCE_ARN, 'primary') },
   { action: 'connect:DescribeEmailAddress', resource: address(OTHER_INSTANCE_ARN, 'primary'), resourceTags: foreignMarks },
-  { action: 'connect:AssociateEmailAddressAlias', resource: address(OTHER_INSTANCE_ARN, 'primary'), resourceTags: ownMarks },
+  { action: 'connect:AssociateEmailAddressAlias', resource: address(OTHER_INSTANCE_ARN, 'primary') },
+  { action: 'connect:AssociateEmailAddressAlias', resource: address(OTHER_INSTANCE_ARN, 'primary'), resourceTags: foreignMarks },
   { action: 'connect:DisassociateEmailAddressAlias', resource: address(OTHER_INSTANCE_ARN, 'alias') },
   { action: 'connect:DisassociateEmailAddressAlias', resource: address(INSTANCE_ARN, 'alias') },
   { action: 'connect:DisassociateEmailAddressAlias', resource: address(INSTANCE_ARN, 'alias'), resourceTags: foreignMarks },

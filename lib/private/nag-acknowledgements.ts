@@ -82,11 +82,12 @@ const HANDLER_WILDCARDS: readonly InherentWildcard[] = [
   },
   {
     matches: (resource) => resource.endsWith(':instance/*/email-address/*') && resource.split('*').length === 3,
-    actions: ['connect:DescribeEmailAddress', 'connect:DisassociateEmailAddressAlias', 'connect:UntagResource'],
+    actions: ['connect:AssociateEmailAddressAlias', 'connect:DescribeEmailAddress', 'connect:DisassociateEmailAddressAlias', 'connect:UntagResource'],
     reason:
       'Only email addresses that carry this stack\'s ownership mark (aws:ResourceTag/cdk-aliases:stack equal to ' +
       'the stack name), in any instance of this account and Region: after an instanceId change CloudFormation ' +
-      'updates the policy before the custom resource, and the pair in the previous instance must still be released.',
+      'updates the policy before the custom resource, and the pair in the previous instance must still be released ' +
+      '(or, in a rollback, associated again).',
   },
 ];
 

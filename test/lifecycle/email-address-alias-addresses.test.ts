@@ -167,6 +167,24 @@ describe('an instance move, under the IAM policy in force at each call', () => {
     expect(emulator.associations()).toEqual([]);
   });
 
+  test('a move rolled back by a later failure associates the old pair again, under the new policy still in force', async () => {
+    const timeline = enforceIam();
+    await deployUnder(timeline, aliasStack({ instanceId: instance, emailAddressId: a, aliasEmailAddressId: b }));
+
+    // 'Zfail' (after 'Alias') names an address the new instance does not have. CloudFormation rolls the custom
+    // resources back before the policy, so the rollback runs under the policy that names only the new instance.
+    const result = await deployUnder(timeline, synthesize((stack: Stack) => {
+      new EmailAddressAlias(stack, 'Alias', { instanceId: other, emailAddressId: a2, aliasEmailAddressId: b2 });
+      new EmailAddressAlias(stack, 'Zfail', { instanceId: other, emailAddressId: 'ffffffff-0000-0000-0000-000000000000', aliasEmailAddressId: b });
+    }));
+
+    expect(result.status).toBe('UPDATE_ROLLBACK_COMPLETE');
+    expect(emulator.calls.filter((call) => call.outcome === 'AccessDeniedException')).toEqual([]);
+    expect(emulator.associations()).toEqual([{ instanceId: instance, emailAddressId: a, aliasEmailAddressId: b }]);
+    expect(marksOf(other, a2)).toEqual([]);
+    expect(marksOf(other, b2)).toEqual([]);
+  });
+
   test('survives a grant that takes seconds to propagate', async () => {
     const timeline = enforceIam();
     await deployUnder(timeline, aliasStack({ instanceId: instance, emailAddressId: a, aliasEmailAddressId: b }));
