@@ -1,11 +1,11 @@
-import { CustomResource, RemovalPolicy, Resource, Stack, Token } from 'aws-cdk-lib';
+import { Aws, CustomResource, RemovalPolicy, Resource, Stack, Token } from 'aws-cdk-lib';
 import type * as connect from 'aws-cdk-lib/aws-connect';
 import { Construct } from 'constructs';
 import type { AliasHandlerOptions } from './alias-handler-options';
 import { AliasProvider, AliasProviderKind } from './private/alias-provider';
 import { validateProp, validateRemovalPolicy } from './private/construct-validation';
 import { DeclaredAddress, addressKey, declarePair } from './private/email-alias-rules';
-import { EMAIL_ADDRESS_ALIAS_ATTRIBUTES as ATTR, EmailAddressAliasProperties } from './private/email-address-alias-properties';
+import { EMAIL_ADDRESS_ALIAS_ATTRIBUTES as ATTR, EMAIL_ADDRESS_MARK_KEYS as MARKS, EmailAddressAliasProperties } from './private/email-address-alias-properties';
 import {
   addressInIdPropertyProblem,
   emailAddressIdProblem,
@@ -166,10 +166,22 @@ export class EmailAddressAlias extends Resource {
 
     const provider = AliasProvider.of(this, KIND, props);
     const instanceIsArn = knowledge?.instanceIsArn ?? false;
-    provider.grantOnce(`instance:${instanceIsArn}:${props.instanceId}`, () => [{
-      actions: ['connect:AssociateEmailAddressAlias', 'connect:DisassociateEmailAddressAlias', 'connect:DescribeEmailAddress'],
-      resources: [`${instanceArnOf(this, props.instanceId, instanceIsArn)}/email-address/*`],
-    }]);
+    grantMarked(this, provider);
+    provider.grantOnce(`instance:${instanceIsArn}:${props.instanceId}`, () => {
+      const addresses = `${instanceArnOf(this, props.instanceId, instanceIsArn)}/email-address/*`;
+      return [
+        // The declared instance's addresses: looked at, associated, and marked before the association is made.
+        { actions: ['connect:DescribeEmailAddress', 'connect:AssociateEmailAddressAlias'], resources: [addresses] },
+        {
+          actions: ['connect:TagResource'],
+          resources: [addresses],
+          conditions: {
+            'StringEquals': { [`aws:RequestTag/${MARKS.stack}`]: Aws.STACK_NAME },
+            'ForAllValues:StringEquals': { 'aws:TagKeys': Object.values(MARKS) },
+          },
+        },
+      ];
+    });
     if (primary.isEmailAddress || alias.isEmailAddress) {
       // Per the Service Authorization Reference, SearchEmailAddresses authorises on the instance itself.
       provider.grantOnce(`search:${instanceIsArn}:${props.instanceId}`, () => [{
@@ -237,6 +249,21 @@ function instanceMismatch(property: string, value: string, instance: string): st
     return undefined;
   }
   return `${property} belongs to instance ${arn.instanceId}, but instanceId is ${instanceIdOf(instance)}`;
+}
+
+/**
+ * What the handler may do to addresses its stack marked, in any instance of this account and Region: look at
+ * them, disassociate them, associate them again and remove the marks. The marks, not the declared instance, are
+ * the boundary here: CloudFormation updates the policy before the custom resource (and rolls the custom resource
+ * back before the policy), so after an instanceId change the policy names only the new instance, while the
+ * Update and the cleanup Delete still release the old instance's pair, and a rollback associates it again.
+ */
+function grantMarked(scope: Construct, provider: AliasProvider): void {
+  provider.grantOnce('marked', () => [{
+    actions: ['connect:DescribeEmailAddress', 'connect:DisassociateEmailAddressAlias', 'connect:AssociateEmailAddressAlias', 'connect:UntagResource'],
+    resources: [Stack.of(scope).formatArn({ service: 'connect', resource: 'instance', resourceName: '*/email-address/*' })],
+    conditions: { StringEquals: { [`aws:ResourceTag/${MARKS.stack}`]: Aws.STACK_NAME } },
+  }]);
 }
 
 /**

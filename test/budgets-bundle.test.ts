@@ -23,8 +23,10 @@ const BUDGETS: BundleBudget[] = [
   // connection-alias (326,497 B; 14,830 B over the floor, once every call was bound by the deadline and the
   // undo learnt to outlast throttling).
   { name: 'connection-alias', bundleBytes: 340_000, overFloorBytes: 16_300 },
-  // email-address-alias (505,089 B; 11,189 B over the floor, after the same change).
-  { name: 'email-address-alias', bundleBytes: 528_000, overFloorBytes: 12_300 },
+  // email-address-alias (514,680 B; 20,601 B over the floor; was 505,089 B and 11,189 B before it marked the
+  // addresses it owns, resolved email addresses with SearchEmailAddresses and retried throttling to its deadline:
+  // the shared ownership protocol, the marks and the lookup are its new sources).
+  { name: 'email-address-alias', bundleBytes: 528_000, overFloorBytes: 22_600 },
 ];
 
 test('every handler has a budget', () => {

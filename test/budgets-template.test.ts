@@ -44,8 +44,10 @@ interface TemplateBudget {
 const BUDGETS: TemplateBudget[] = [
   // ConnectionAlias (5,256 B and 7 resources first; 274 B and 1 resource per further construct).
   { kind: 'ConnectionAlias', firstBytes: 5800, firstResources: 7, perConstructBytes: 300, perConstructResources: 1 },
-  // EmailAddressAlias (4,756 B and 7 resources first; 402 B and 1 resource per further construct).
-  { kind: 'EmailAddressAlias', firstBytes: 5200, firstResources: 7, perConstructBytes: 440, perConstructResources: 1 },
+  // EmailAddressAlias (5,552 B and 7 resources first; 402 B and 1 resource per further construct). The first
+  // construct's policy grew by the statements that let the handler mark the addresses it owns and reach them
+  // through those marks after an instance move (was 4,756 B).
+  { kind: 'EmailAddressAlias', firstBytes: 6000, firstResources: 7, perConstructBytes: 440, perConstructResources: 1 },
 ];
 
 const FURTHER = 10;

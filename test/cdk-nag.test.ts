@@ -80,6 +80,8 @@ describe('cdk-nag AwsSolutions', () => {
         `AwsSolutions-IAM5[Resource::arn:aws:connect:us-east-1:123456789012:instance/${INSTANCE}/email-address/*]`,
         // An instance id: the ARN is formatted in the stack's partition, Region and account.
         `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:connect:<AWS::Region>:<AWS::AccountId>:instance/${INSTANCE}/email-address/*]`,
+        // Addresses this stack marked, in any instance (the marks are the boundary after an instance move).
+        'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:connect:<AWS::Region>:<AWS::AccountId>:instance/*/email-address/*]',
       ].sort(),
       'CdkAliasesExample/CdkAliasesEmailAddressAliasProvider/Provider/framework-onEvent': [
         'AwsSolutions-L1',

@@ -18,7 +18,30 @@ function handlerPolicyStatements(): any[] {
   return policy.Properties.PolicyDocument.Statement;
 }
 
-const ACTIONS = ['connect:AssociateEmailAddressAlias', 'connect:DisassociateEmailAddressAlias', 'connect:DescribeEmailAddress'];
+const MARKED_ADDRESSES = { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':connect:us-east-1:111111111111:instance/*/email-address/*']] };
+/** Addresses this stack marked, in any instance: looked at, disassociated, associated again (a rollback) and unmarked. */
+const MARKED = {
+  Action: ['connect:DescribeEmailAddress', 'connect:DisassociateEmailAddressAlias', 'connect:AssociateEmailAddressAlias', 'connect:UntagResource'],
+  Condition: { StringEquals: { 'aws:ResourceTag/cdk-aliases:stack': { Ref: 'AWS::StackName' } } },
+  Effect: 'Allow',
+  Resource: MARKED_ADDRESSES,
+};
+
+/** The statements for the declared instance's addresses: looked at, associated, and marked with this stack's marks only. */
+function declared(addresses: unknown): any[] {
+  return [
+    { Action: ['connect:DescribeEmailAddress', 'connect:AssociateEmailAddressAlias'], Effect: 'Allow', Resource: addresses },
+    {
+      Action: 'connect:TagResource',
+      Condition: {
+        'StringEquals': { 'aws:RequestTag/cdk-aliases:stack': { Ref: 'AWS::StackName' } },
+        'ForAllValues:StringEquals': { 'aws:TagKeys': ['cdk-aliases:owner', 'cdk-aliases:stack', 'cdk-aliases:previous-owner', 'cdk-aliases:pair'] },
+      },
+      Effect: 'Allow',
+      Resource: addresses,
+    },
+  ];
+}
 
 describe('the custom resource', () => {
   test('its handler\'s permissions exist before it and outlive it, through its ServiceToken', () => {
@@ -64,7 +87,7 @@ describe('the custom resource', () => {
       EmailAddressId: { 'Fn::GetAtt': [stack.getLogicalId(primary), 'EmailAddressArn'] },
       AliasEmailAddressId: { 'Fn::GetAtt': [stack.getLogicalId(alias), 'EmailAddressArn'] },
     });
-    expect(handlerPolicyStatements()).toEqual([{ Action: ACTIONS, Effect: 'Allow', Resource: `${INSTANCE_ARN}/email-address/*` }]);
+    expect(handlerPolicyStatements()).toEqual([MARKED, ...declared(`${INSTANCE_ARN}/email-address/*`)]);
   });
 
   test('an unresolved instanceArn from between() is still named in IAM, and another construct\'s same token is not', () => {
@@ -76,10 +99,8 @@ describe('the custom resource', () => {
     new EmailAddressAlias(stack, 'Direct', { instanceId: instanceArn, emailAddressId: 'p', aliasEmailAddressId: 'a' });
 
     const resources = handlerPolicyStatements().map((statement) => statement.Resource);
-    expect(resources).toEqual([
-      { 'Fn::Join': ['', [{ Ref: 'InstanceArn' }, '/email-address/*']] },
-      { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':connect:us-east-1:111111111111:instance/*/email-address/*']] },
-    ]);
+    const fromBetween = { 'Fn::Join': ['', [{ Ref: 'InstanceArn' }, '/email-address/*']] };
+    expect(resources).toEqual([MARKED_ADDRESSES, fromBetween, fromBetween, MARKED_ADDRESSES, MARKED_ADDRESSES]);
   });
 
   test('between() refuses addresses of two different literal instances, naming both', () => {
@@ -199,26 +220,31 @@ describe('by address', () => {
 });
 
 describe('IAM', () => {
-  test('the three Connect actions, on the email addresses of the instance', () => {
+  test('Describe, Associate and tagging with its own marks on the instance\'s addresses; the rest only on addresses this stack marked', () => {
     new EmailAddressAlias(stack, 'Alias', { instanceId: INSTANCE, emailAddressId: 'p', aliasEmailAddressId: 'a' });
 
-    expect(handlerPolicyStatements()).toEqual([{
-      Action: ACTIONS,
-      Effect: 'Allow',
-      Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:connect:us-east-1:111111111111:instance/${INSTANCE}/email-address/*`]] },
-    }]);
+    expect(handlerPolicyStatements()).toEqual([
+      MARKED,
+      ...declared({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:connect:us-east-1:111111111111:instance/${INSTANCE}/email-address/*`]] }),
+    ]);
+  });
+
+  test('SearchEmailAddresses on the instance only when an address is given as an email address', () => {
+    new EmailAddressAlias(stack, 'Alias', { instanceId: INSTANCE_ARN, emailAddress: 'support@example.com', aliasEmailAddressId: 'a' });
+
+    expect(handlerPolicyStatements()).toContainEqual({ Action: 'connect:SearchEmailAddresses', Effect: 'Allow', Resource: INSTANCE_ARN });
   });
 
   test('an instance given as an ARN is used as is', () => {
     new EmailAddressAlias(stack, 'Alias', { instanceId: INSTANCE_ARN, emailAddressId: 'p', aliasEmailAddressId: 'a' });
 
-    expect(handlerPolicyStatements()).toEqual([{ Action: ACTIONS, Effect: 'Allow', Resource: `${INSTANCE_ARN}/email-address/*` }]);
+    expect(handlerPolicyStatements()).toEqual([MARKED, ...declared(`${INSTANCE_ARN}/email-address/*`)]);
   });
 
   test('an unresolved instance falls back to the account and Region, never to *', () => {
     new EmailAddressAlias(stack, 'Alias', { instanceId: new CfnParameter(stack, 'Instance').valueAsString, emailAddressId: 'p', aliasEmailAddressId: 'a' });
 
-    const [statement] = handlerPolicyStatements();
+    const [, statement] = handlerPolicyStatements();
     expect(statement.Resource).toEqual({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':connect:us-east-1:111111111111:instance/*/email-address/*']] });
   });
 });

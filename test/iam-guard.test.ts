@@ -16,7 +16,11 @@ const WORKSPACES_ACTIONS = new Set([
 const ONLY_ON_STAR = new Set(['workspaces:CreateConnectionAlias', 'workspaces:CreateTags', 'workspaces:DeleteTags', 'workspaces:DescribeConnectionAliases', 'workspaces:DescribeTags']);
 /** Of those, the ones that change something must be held to the owner tag by a condition. */
 const CONDITIONED_ON_STAR = new Set(['workspaces:CreateConnectionAlias', 'workspaces:CreateTags', 'workspaces:DeleteTags']);
-const CONNECT_ACTIONS = new Set(['connect:AssociateEmailAddressAlias', 'connect:DisassociateEmailAddressAlias', 'connect:DescribeEmailAddress']);
+const CONNECT_ACTIONS = new Set([
+  'connect:AssociateEmailAddressAlias', 'connect:DisassociateEmailAddressAlias', 'connect:DescribeEmailAddress', 'connect:TagResource', 'connect:UntagResource',
+]);
+/** Connect actions that may reach any instance's addresses, but only those carrying this stack's mark. */
+const CONNECT_MARKED_ONLY = new Set(['connect:DisassociateEmailAddressAlias', 'connect:UntagResource']);
 /** Looks an address up by its email address; authorised on the instance, not on its addresses. */
 const CONNECT_INSTANCE_ACTIONS = new Set(['connect:SearchEmailAddresses']);
 /** The Provider framework's own function may only invoke and read our handler. */
@@ -83,6 +87,16 @@ describe.each(stacks().map((stack) => [stack.stackName, stack] as const))('%s', 
           } else {
             actions.forEach((action) => expect(CONNECT_ACTIONS).toContain(action));
             resources.forEach((resource) => expect(resource).toMatch(/:connect:[^:]+:[^:]+:instance\/[^/]+\/email-address\/\*"$/));
+            // Disassociating and unmarking are held to this stack's mark, whatever the instance.
+            if (actions.some((action) => CONNECT_MARKED_ONLY.has(action))) {
+              expect(statement.Condition).toEqual({ StringEquals: { 'aws:ResourceTag/cdk-aliases:stack': { Ref: 'AWS::StackName' } } });
+            }
+            // Marks can be set only as this stack's, and only the library's keys.
+            if (actions.includes('connect:TagResource')) {
+              expect(actions).toEqual(['connect:TagResource']);
+              expect(statement.Condition.StringEquals).toEqual({ 'aws:RequestTag/cdk-aliases:stack': { Ref: 'AWS::StackName' } });
+              statement.Condition['ForAllValues:StringEquals']['aws:TagKeys'].forEach((key: string) => expect(key).toMatch(/^cdk-aliases:/));
+            }
           }
         } else if (id.includes('Provider') && id.includes('framework')) {
           actions.forEach((action) => expect(FRAMEWORK_ACTIONS).toContain(action));

@@ -73,22 +73,47 @@ const CONNECTION_ALIAS_FOREIGN: Request[] = [
 
 const address = (instanceArn: string, id: string) => `${instanceArn}/email-address/${id}`;
 
-/** What the EmailAddressAlias handler sends: by id and by address, create, update (move), rollback, delete. */
+const STACK_MARK = 'cdk-aliases:stack';
+const ownMarks = { 'cdk-aliases:owner': 'owner-hash', [STACK_MARK]: 'Lifecycle', 'cdk-aliases:pair': 'primary/alias' };
+const foreignMarks = { ...ownMarks, [STACK_MARK]: 'OtherStack' };
+
+/**
+ * What the EmailAddressAlias handler sends: by id and by address, create (look, mark, associate), update
+ * (move), rollback, delete (release the marks), and the cleanup of a pair in an instance the stack moved away from.
+ */
 const EMAIL_ADDRESS_ALIAS_CALLS: Request[] = [
   { action: 'connect:SearchEmailAddresses', resource: INSTANCE_ARN },
   ...['primary', 'alias', 'old-alias', 'cfn-primary', 'cfn-alias'].flatMap((id) => [
     { action: 'connect:DescribeEmailAddress', resource: address(INSTANCE_ARN, id) },
-    { action: 'connect:AssociateEmailAddressAlias', resource: address(INSTANCE_ARN, id) },
-    { action: 'connect:DisassociateEmailAddressAlias', resource: address(INSTANCE_ARN, id) },
+    { action: 'connect:TagResource', resource: address(INSTANCE_ARN, id), requestTags: ownMarks },
+    { action: 'connect:TagResource', resource: address(INSTANCE_ARN, id), resourceTags: ownMarks, requestTags: { 'cdk-aliases:owner': 'previous-hash', [STACK_MARK]: 'Lifecycle' } },
+    { action: 'connect:AssociateEmailAddressAlias', resource: address(INSTANCE_ARN, id), resourceTags: ownMarks },
+    { action: 'connect:DisassociateEmailAddressAlias', resource: address(INSTANCE_ARN, id), resourceTags: ownMarks },
+    { action: 'connect:UntagResource', resource: address(INSTANCE_ARN, id), resourceTags: ownMarks, tagKeys: ['cdk-aliases:previous-owner'] },
   ]),
+  // After instanceId changed: the old instance's marked pair is still read, disassociated and unmarked.
+  { action: 'connect:DescribeEmailAddress', resource: address(OTHER_INSTANCE_ARN, 'primary'), resourceTags: ownMarks },
+  { action: 'connect:DisassociateEmailAddressAlias', resource: address(OTHER_INSTANCE_ARN, 'primary'), resourceTags: ownMarks },
+  // A rollback of that move associates the old pair again, still marked.
+  { action: 'connect:AssociateEmailAddressAlias', resource: address(OTHER_INSTANCE_ARN, 'primary'), resourceTags: ownMarks },
+  { action: 'connect:UntagResource', resource: address(OTHER_INSTANCE_ARN, 'alias'), resourceTags: ownMarks, tagKeys: Object.keys(ownMarks) },
 ];
 
-/** Another Connect instance's addresses, and searches in it, stay out of reach. */
+/** Another instance's unmarked addresses, another stack's marks, searches elsewhere and user tags stay out of reach. */
 const EMAIL_ADDRESS_ALIAS_FOREIGN: Request[] = [
   { action: 'connect:SearchEmailAddresses', resource: OTHER_INSTANCE_ARN },
   { action: 'connect:DescribeEmailAddress', resource: address(OTHER_INSTANCE_ARN, 'primary') },
+  { action: 'connect:DescribeEmailAddress', resource: address(OTHER_INSTANCE_ARN, 'primary'), resourceTags: foreignMarks },
   { action: 'connect:AssociateEmailAddressAlias', resource: address(OTHER_INSTANCE_ARN, 'primary') },
+  { action: 'connect:AssociateEmailAddressAlias', resource: address(OTHER_INSTANCE_ARN, 'primary'), resourceTags: foreignMarks },
   { action: 'connect:DisassociateEmailAddressAlias', resource: address(OTHER_INSTANCE_ARN, 'alias') },
+  { action: 'connect:DisassociateEmailAddressAlias', resource: address(INSTANCE_ARN, 'alias') },
+  { action: 'connect:DisassociateEmailAddressAlias', resource: address(INSTANCE_ARN, 'alias'), resourceTags: foreignMarks },
+  { action: 'connect:UntagResource', resource: address(INSTANCE_ARN, 'alias'), resourceTags: foreignMarks, tagKeys: ['cdk-aliases:owner'] },
+  { action: 'connect:UntagResource', resource: address(INSTANCE_ARN, 'alias'), tagKeys: ['team'] },
+  { action: 'connect:TagResource', resource: address(INSTANCE_ARN, 'alias'), requestTags: foreignMarks },
+  { action: 'connect:TagResource', resource: address(INSTANCE_ARN, 'alias'), requestTags: { ...ownMarks, team: 'euc' } },
+  { action: 'connect:TagResource', resource: address(OTHER_INSTANCE_ARN, 'alias'), requestTags: ownMarks },
   { action: 'connect:AssociateEmailAddressAlias', resource: address(`arn:aws:connect:${REGION}:222222222222:instance/${INSTANCE}`, 'primary') },
 ];
 
@@ -115,7 +140,7 @@ function resolve(value: unknown): unknown {
   }
   const node = value as Record<string, any>;
   if (node.Ref !== undefined) {
-    const pseudo: Record<string, string> = { 'AWS::Partition': 'aws', 'AWS::Region': REGION, 'AWS::AccountId': ACCOUNT };
+    const pseudo: Record<string, string> = { 'AWS::Partition': 'aws', 'AWS::Region': REGION, 'AWS::AccountId': ACCOUNT, 'AWS::StackName': 'Lifecycle' };
     if (!(node.Ref in pseudo)) {
       throw new Error(`unexpected Ref ${node.Ref} in a handler policy`);
     }

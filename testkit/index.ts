@@ -5,5 +5,6 @@ export * from './cloudformation';
 export * from './clock';
 export * from './emulators';
 export * from './faults';
+export * from './iam';
 export * from './lambda';
 export * from './route53';

@@ -22,13 +22,15 @@ export interface EmailAliasContext extends RequestContext<ConnectClient> {
  * whatever a lagging Describe still shows). Returns true if this call associated it; does not wait for
  * Describe to show it. Fails, without touching it, if the primary already has another alias.
  */
-export async function associate(ctx: EmailAliasContext, pair: AliasPair, knownAbsent = false): Promise<boolean> {
+export async function associate(ctx: EmailAliasContext, pair: AliasPair, knownAbsent = false, firstLook?: readonly string[]): Promise<boolean> {
   const what = `AssociateEmailAddressAlias (alias ${pair.aliasId} to email address ${pair.primaryId})`;
+  let look = firstLook;
   try {
     return await changeUnlessDone(
       what,
       {
-        needed: knownAbsent ? async () => true : () => associationNeeded(ctx, pair),
+        // The first look may come from the caller's own Describe; every retry looks again.
+        needed: knownAbsent ? async () => true : () => associationNeeded(ctx, pair, take()),
         change: () =>
           ctx.client.send(
             new AssociateEmailAddressAliasCommand({
@@ -45,11 +47,17 @@ export async function associate(ctx: EmailAliasContext, pair: AliasPair, knownAb
   } catch (error) {
     throw failure(what, error);
   }
+
+  function take(): readonly string[] | undefined {
+    const seen = look;
+    look = undefined;
+    return seen;
+  }
 }
 
 /** Looks before associating: false if the pair is there already; throws if the primary has another alias. */
-async function associationNeeded(ctx: EmailAliasContext, pair: AliasPair): Promise<boolean> {
-  const aliases = await aliasesOf(ctx, pair);
+async function associationNeeded(ctx: EmailAliasContext, pair: AliasPair, seen?: readonly string[]): Promise<boolean> {
+  const aliases = seen ?? await aliasesOf(ctx, pair);
   if (aliases.includes(pair.aliasId)) {
     // A redelivered request whose first run got this far, an identical Update, or a drift check that found nothing.
     ctx.log('Alias already associated; skipping AssociateEmailAddressAlias', { ...pair });
@@ -191,10 +199,57 @@ async function aliasesIfExists(ctx: EmailAliasContext, pair: AliasPair): Promise
 
 /** DescribeEmailAddress on the primary: its AliasConfigurations (0 or 1 items) is the association's truth. */
 async function describeAliases(ctx: EmailAliasContext, pair: AliasPair): Promise<string[]> {
-  const output = await ctx.client.send(
-    new DescribeEmailAddressCommand({ InstanceId: pair.instanceId, EmailAddressId: pair.primaryId }),
-  );
-  return (output.AliasConfigurations ?? []).flatMap((config) => (config.EmailAddressId ? [config.EmailAddressId] : []));
+  return (await describeAddress(ctx, pair.instanceId, pair.primaryId)).aliases;
+}
+
+/** One email address as DescribeEmailAddress shows it. */
+export interface AddressState {
+  readonly id: string;
+  readonly arn: string;
+  readonly emailAddress?: string;
+  /** Its alias, if it is a primary (0 or 1 items). */
+  readonly aliases: string[];
+  readonly tags: Readonly<Record<string, string>>;
+}
+
+async function describeAddress(ctx: EmailAliasContext, instanceId: string, emailAddressId: string): Promise<AddressState> {
+  const output = await ctx.client.send(new DescribeEmailAddressCommand({ InstanceId: instanceId, EmailAddressId: emailAddressId }));
+  return {
+    id: emailAddressId,
+    arn: output.EmailAddressArn ?? '',
+    emailAddress: output.EmailAddress,
+    aliases: (output.AliasConfigurations ?? []).flatMap((config) => (config.EmailAddressId ? [config.EmailAddressId] : [])),
+    tags: output.Tags ?? {},
+  };
+}
+
+/** The address, which must exist: any error, a missing address too, fails the request. */
+export async function lookAt(ctx: EmailAliasContext, instanceId: string, emailAddressId: string): Promise<AddressState> {
+  try {
+    return await describeAddress(ctx, instanceId, emailAddressId);
+  } catch (error) {
+    throw failure(`DescribeEmailAddress (email address ${emailAddressId} in instance ${instanceId})`, error);
+  }
+}
+
+/**
+ * The address, or undefined if it (or its instance) no longer exists, or if this stack's role may not see it:
+ * outside the declared instance the role may read only addresses that carry this stack's marks, so a denial
+ * there means the address holds nothing of this stack's (the propagation grace has already been waited out).
+ */
+export async function lookAtIfExists(ctx: EmailAliasContext, instanceId: string, emailAddressId: string): Promise<AddressState | undefined> {
+  try {
+    return await describeAddress(ctx, instanceId, emailAddressId);
+  } catch (error) {
+    if (isError(error, 'ResourceNotFoundException')) {
+      return undefined;
+    }
+    if (isError(error, 'AccessDeniedException')) {
+      ctx.log('Email address not readable with this stack\'s permissions; it carries none of its marks', { instanceId, emailAddressId, reason: describeError(error) });
+      return undefined;
+    }
+    throw failure(`DescribeEmailAddress (email address ${emailAddressId} in instance ${instanceId})`, error);
+  }
 }
 
 /** Connect locks both addresses while an alias changes: a concurrent change gets a 409 that clears. */

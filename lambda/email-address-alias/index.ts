@@ -9,6 +9,7 @@ import type { CustomResourceEvent, LambdaContextLike, OnEventResponse } from '..
 import { CLIENT_CONFIG } from '../shared/client-config';
 import { describeError } from '../shared/errors';
 import { runHandler, until } from '../shared/handler';
+import { ownerOf } from '../shared/ownership';
 import { retryServiceErrors } from '../shared/poll';
 import { CONNECT_UNDO_RESERVE_MS, workDeadline } from '../shared/time-budget';
 import {
@@ -17,29 +18,37 @@ import {
   type EmailAliasContext,
   ensureAssociated,
   ensureDisassociated,
+  lookAt,
+  lookAtIfExists,
   waitUntilAssociated,
   waitUntilDisassociated,
 } from './association';
 import { clientToken } from './client-token';
+import { claimPair, markPair, type MarksBefore, releasePair, restoreMarks } from './marks';
+import { persistentClient } from './persistent-client';
 import {
   type AliasPair,
   dataOf,
   pairFromPhysicalId,
+  pairOfIds,
   parseProperties,
   physicalIdOf,
   samePair,
+  sameDeclaration,
   tryParseProperties,
 } from './properties';
+import { resolvePair } from './resolve';
 
 // One client per container: reused across invocations. Region and endpoint come from the environment.
-const connect = new ConnectClient(CLIENT_CONFIG);
+// Throttling and 5xx are retried until the request's deadline, not only for the SDK's attempts.
+const connect = persistentClient(new ConnectClient(CLIENT_CONFIG));
 
 /** onEvent handler of Custom::ConnectEmailAddressAlias for the custom-resources Provider framework. */
 export function handler(event: CustomResourceEvent, context: LambdaContextLike): Promise<OnEventResponse> {
   return runHandler<EmailAliasContext>(event, context, {
     context: (base) => ({
       ...base,
-      client: boundByDeadline(connect, base.deadline),
+      client: boundByDeadline(connect, base.deadline, { iamPropagationGrace: true }),
       token: (operation, pair) => clientToken(event, operation, pair),
     }),
     onCreate,
@@ -48,133 +57,144 @@ export function handler(event: CustomResourceEvent, context: LambdaContextLike):
   });
 }
 
-/** Associates the pair (or finds it already associated by an earlier delivery of this request). */
+/** What a request changed before it failed, for its undo. */
+interface Done {
+  marks: MarksBefore[];
+  removed: boolean;
+  associated: boolean;
+}
+
+/**
+ * Marks both addresses and associates the pair (or finds it this resource's already: an earlier delivery, a
+ * stack created again under the same name, or a renamed construct whose pair this resource takes over).
+ */
 async function onCreate(event: CloudFormationCustomResourceCreateEvent, ctx: EmailAliasContext): Promise<OnEventResponse> {
-  const pair = parseProperties(event.ResourceProperties);
   const work = until(ctx, workDeadline(ctx.deadline, CONNECT_UNDO_RESERVE_MS));
-  let associated = false;
+  const pair = await resolvePair(work, parseProperties(event.ResourceProperties));
+  const done: Done = { marks: [], removed: false, associated: false };
   try {
-    associated = await associate(work, pair);
-    if (associated) {
-      await waitUntilAssociated(work, pair);
-    }
+    await claimAndAssociate(work, pair, done);
   } catch (error) {
-    // A failed Create gets the framework's marker id and the Delete that follows is skipped: an association
-    // this request made must go now, or it outlives the stack.
-    throw associated ? await undoCreate(ctx, pair, error) : error;
+    // A failed Create gets the framework's marker id and the Delete that follows is skipped: what this
+    // request changed must be put back now, or it outlives the stack.
+    throw done.associated || done.marks.length > 0 ? await undo(ctx, { desired: pair }, done, error) : error;
   }
   return { PhysicalResourceId: physicalIdOf(pair), Data: dataOf(pair) };
 }
 
 /**
  * Moves the association to the new pair. An address has at most one alias and aliases cannot chain, so the
- * old association goes first. A rollback Update arrives with the old properties as the desired ones, so the
- * same steps restore the old association.
+ * old association goes first. The old pair keeps its marks: the cleanup Delete of the old physical id
+ * releases them (after an instance move, the role may read the old instance's addresses only through them).
+ * A rollback Update arrives with the old properties as the desired ones, so the same steps restore it.
  */
 async function onUpdate(event: CloudFormationCustomResourceUpdateEvent, ctx: EmailAliasContext): Promise<OnEventResponse> {
-  const desired = parseProperties(event.ResourceProperties);
-  // Old properties that fail validation were never associated by this handler: nothing to remove. Throwing
-  // here would fail the rollback of an Update that was rejected for invalid properties.
-  const old = tryParseProperties(event.OldResourceProperties);
-  if (old !== undefined && samePair(old, desired)) {
-    // Same association (perhaps written as ARNs instead of ids): re-check it, which also repairs drift,
-    // and keep the physical id so CloudFormation does not delete anything.
-    await ensureAssociated(ctx, desired);
+  const current = pairFromPhysicalId(event.PhysicalResourceId) ?? pairOfIds(tryParseProperties(event.OldResourceProperties));
+  const work = until(ctx, workDeadline(ctx.deadline, CONNECT_UNDO_RESERVE_MS));
+  // Same declaration (e.g. only ServiceTimeout changed): the physical id already holds the resolved pair.
+  const unchanged = current !== undefined && sameDeclaration(event.ResourceProperties, event.OldResourceProperties);
+  const desired = unchanged ? current : await resolvePair(work, parseProperties(event.ResourceProperties));
+  if (current !== undefined && samePair(current, desired)) {
+    // The same association: re-check it, which also repairs drift, and keep the physical id.
+    const done: Done = { marks: [], removed: false, associated: false };
+    await claimAndAssociate(work, desired, done, true);
     return { PhysicalResourceId: event.PhysicalResourceId, Data: dataOf(desired) };
   }
-  if (old === undefined) {
-    ctx.log('Old properties are not a valid pair; nothing to remove');
-    await ensureAssociated(ctx, desired);
-  } else {
-    await moveAssociation(ctx, old, desired);
+  if (current === undefined) {
+    ctx.log('The physical id and the old properties name no pair; nothing to remove');
   }
-  // A new physical id makes CloudFormation send a Delete for the old one after the stack update succeeds;
-  // that Delete finds the old alias gone and leaves the new association alone.
+  const done: Done = { marks: [], removed: false, associated: false };
+  try {
+    await claimAndAssociate(work, desired, done, false, current);
+  } catch (error) {
+    throw done.associated || done.removed || done.marks.length > 0 ? await undo(ctx, { old: current, desired }, done, error) : error;
+  }
+  // A new physical id makes CloudFormation send a Delete for the old one after the stack update succeeds.
   return { PhysicalResourceId: physicalIdOf(desired), Data: dataOf(desired) };
 }
 
-/** Removes the association this resource made, if it is still there. */
+/** Releases the pair the physical id names, as its marks say: never a pair this resource does not own. */
 async function onDelete(event: CloudFormationCustomResourceDeleteEvent, ctx: EmailAliasContext): Promise<OnEventResponse> {
-  // The physical id records exactly what we associated; the properties are a fallback for other id forms.
-  const pair = pairFromPhysicalId(event.PhysicalResourceId) ?? tryParseProperties(event.ResourceProperties);
+  // The physical id records exactly what was associated; properties by id are a fallback. Never a lookup.
+  const pair = pairFromPhysicalId(event.PhysicalResourceId) ?? pairOfIds(tryParseProperties(event.ResourceProperties));
   if (pair === undefined) {
     // Invalid properties never got past validation, so there is no association to remove; failing
     // would only block the stack's deletion.
     ctx.log('Neither the physical id nor the properties name a valid pair; nothing to remove');
   } else {
-    await ensureDisassociated(ctx, pair);
+    const primary = await lookAtIfExists(ctx, pair.instanceId, pair.primaryId);
+    const alias = await lookAtIfExists(ctx, pair.instanceId, pair.aliasId);
+    await releasePair(ctx, pair, primary, alias, ownerOf(event), () => ensureDisassociated(ctx, pair, true));
   }
   // The framework refuses a Delete that changes the physical id.
   return { PhysicalResourceId: event.PhysicalResourceId };
 }
 
-/** What a failed move changed before it failed. */
-interface MoveDone {
-  readonly removed: boolean;
-  readonly associated: boolean;
-}
-
 /**
- * Replaces the old association with the desired one. If that fails, it puts back what it changed before
- * reporting: the rollback Update that follows may read a Describe that lags this request's own writes, and
- * would then take the old association for present when it is not.
+ * Looks at both addresses, claims them (refusing before any change), removes `old`'s association if there
+ * is one to move away from, marks the pair and associates it. Records each change in `done`.
  */
-async function moveAssociation(ctx: EmailAliasContext, old: AliasPair, desired: AliasPair): Promise<void> {
-  const work = until(ctx, workDeadline(ctx.deadline, CONNECT_UNDO_RESERVE_MS));
-  let removed = false;
-  let associated = false;
-  try {
-    removed = await disassociate(work, old);
-    if (removed) {
-      await waitUntilDisassociated(work, old);
+async function claimAndAssociate(ctx: EmailAliasContext, pair: AliasPair, done: Done, adoptUnmarked = false, old?: AliasPair): Promise<void> {
+  const primary = await lookAt(ctx, pair.instanceId, pair.primaryId);
+  const alias = await lookAt(ctx, pair.instanceId, pair.aliasId);
+  const claim = claimPair(pair, primary, alias, ownerOf(ctx.event), adoptUnmarked);
+  const movingOff = old !== undefined && old.instanceId === pair.instanceId && old.primaryId === pair.primaryId;
+  const other = primary.aliases.filter((id) => id !== pair.aliasId && !(movingOff && id === old.aliasId));
+  if (other.length > 0) {
+    // One alias per address; the other one is not ours to remove. Refused before anything changes.
+    throw new Error(
+      `Email address ${pair.primaryId} already has the alias ${other.join(', ')}; Amazon Connect allows one alias per address. ` +
+      'Disassociate that alias first, or declare that pair in the stack instead of this one.',
+    );
+  }
+  if (old !== undefined) {
+    done.removed = await disassociate(ctx, old);
+    if (done.removed) {
+      await waitUntilDisassociated(ctx, old);
     }
-    associated = await associate(work, desired);
-    if (associated) {
-      await waitUntilAssociated(work, desired);
-    }
-  } catch (error) {
-    throw removed || associated ? await undoUpdate(ctx, old, desired, { removed, associated }, error) : error;
+  }
+  done.marks = await markPair(ctx, pair, claim, ownerOf(ctx.event));
+  // What Describe showed is still the truth unless this request just removed the old alias from this primary
+  // (then it is known absent, whatever a lagging Describe shows).
+  const knownAbsent = done.removed && movingOff;
+  done.associated = await associate(ctx, pair, knownAbsent, knownAbsent ? undefined : primary.aliases);
+  if (done.associated) {
+    await waitUntilAssociated(ctx, pair);
   }
 }
 
 /**
- * Puts back what a failed update changed and returns the error to report, saying whether that worked.
- * Throttling and 5xx are retried until the answer deadline: the undo's reserve exists for exactly this.
+ * Puts back what a failed Create or Update changed (association and marks) and returns the error to report,
+ * saying whether that worked. Throttling and 5xx are retried until the answer deadline: the undo's reserve
+ * exists for exactly this.
  */
-async function undoUpdate(ctx: EmailAliasContext, old: AliasPair, desired: AliasPair, done: MoveDone, error: unknown): Promise<Error> {
+async function undo(ctx: EmailAliasContext, pairs: { old?: AliasPair; desired: AliasPair }, done: Done, error: unknown): Promise<Error> {
   const reason = describeError(error);
   try {
-    ctx.log('Undoing the failed update', { old, desired, reason });
+    ctx.log('Undoing the failed request', { ...pairs, reason });
     await retryServiceErrors(
       'the undo',
       async () => {
         if (done.associated) {
-          await ensureDisassociated(ctx, desired, true);
+          await ensureDisassociated(ctx, pairs.desired, true);
         }
-        if (done.removed) {
+        if (done.removed && pairs.old) {
           // This request removed it, whatever a lagging Describe still shows.
-          await ensureAssociated(ctx, old, true);
+          await ensureAssociated(ctx, pairs.old, true);
         }
+        await restoreMarks(ctx, done.marks);
       },
       ctx.deadline,
     );
-    return new Error(`${reason} (the previous association was restored)`);
-  } catch (undoError) {
-    return new Error(`${reason}. Restoring the previous association also failed: ${describeError(undoError)}`);
-  }
-}
-
-/** Removes the association a failed Create made and returns the error to report, saying whether that worked. */
-async function undoCreate(ctx: EmailAliasContext, pair: AliasPair, error: unknown): Promise<Error> {
-  const reason = describeError(error);
-  try {
-    ctx.log('Undoing the failed create', { ...pair, reason });
-    await retryServiceErrors('the undo', () => ensureDisassociated(ctx, pair, true), ctx.deadline);
-    return new Error(`${reason} (the association made for this request was removed again)`);
+    const putBack = pairs.old !== undefined && done.removed
+      ? 'the previous association was restored'
+      : done.associated ? 'the association made for this request was removed again' : 'the marks this request set were removed again';
+    return new Error(`${reason} (${putBack})`);
   } catch (undoError) {
     return new Error(
-      `${reason}. Removing the association again also failed: ${describeError(undoError)}. ` +
-      'The next deployment of this resource finds it and keeps it; or disassociate it by hand.',
+      `${reason}. Putting back what this request changed also failed: ${describeError(undoError)}. ` +
+      'The addresses carry this resource\'s marks, so deploying it again under the same stack name and construct finds ' +
+      'and keeps the association; or disassociate it by hand.',
     );
   }
 }

@@ -1,4 +1,7 @@
 import type { Deadline } from './deadline';
+import { isError } from './errors';
+import { sleep } from './sleep';
+import { DEFAULT_BACKOFF, IAM_PROPAGATION_GRACE_MS } from './time-budget';
 
 /** What the handlers use of an AWS SDK v3 client. */
 export interface SendsCommands {
@@ -7,18 +10,34 @@ export interface SendsCommands {
 
 /** Where a bound client keeps the client it wraps, so that a context can bind it to another deadline. */
 const UNBOUND = Symbol('unbound client');
+/** Where a bound client keeps the start of its IAM propagation grace (undefined: denials are never retried). */
+const GRACE_FROM = Symbol('IAM propagation grace from');
+
+/** How a client is bound. */
+export interface BoundClientOptions {
+  /**
+   * Send a call again after AccessDeniedException within IAM_PROPAGATION_GRACE_MS from now (bind at the start
+   * of the handler). A client bound again from a bound one keeps the grace of the first binding.
+   */
+  readonly iamPropagationGrace?: boolean;
+}
 
 /**
  * `client`, with every call abandoned (its request aborted) when `deadline` passes. The SDK retries a
  * throttled call up to its maximum attempts with backoff, which can outlast the time the handler has left;
  * this bound is what lets the handler still answer CloudFormation itself.
  */
-export function boundByDeadline<C extends SendsCommands>(client: C, deadline: Deadline): C {
+export function boundByDeadline<C extends SendsCommands>(client: C, deadline: Deadline, options: BoundClientOptions = {}): C {
   const unbound = ((client as unknown as Record<symbol, C>)[UNBOUND] ?? client) as C & { send: (...args: unknown[]) => Promise<unknown> };
-  const send = (command: object, options?: object) =>
-    callBefore(deadline, operationName(command), (abortSignal) => unbound.send(command, { ...options, abortSignal }));
+  const graceFrom = options.iamPropagationGrace ? Date.now() : (client as unknown as Record<symbol, number | undefined>)[GRACE_FROM];
+  const bounded = (command: object, sendOptions?: object) =>
+    callBefore(deadline, operationName(command), (abortSignal) => unbound.send(command, { ...sendOptions, abortSignal }));
+  const send = graceFrom === undefined
+    ? bounded
+    : (command: object, sendOptions?: object) => retryDeniedWhilePropagating(graceFrom, deadline, () => bounded(command, sendOptions));
   return new Proxy(unbound, {
-    get: (target, key, receiver) => (key === 'send' ? send : key === UNBOUND ? target : Reflect.get(target, key, receiver)),
+    get: (target, key, receiver) =>
+      key === 'send' ? send : key === UNBOUND ? target : key === GRACE_FROM ? graceFrom : Reflect.get(target, key, receiver),
   });
 }
 
@@ -47,6 +66,29 @@ export async function callBefore<T>(deadline: Deadline, what: string, call: (abo
     return await Promise.race([call(controller.signal), expired]);
   } finally {
     clearTimeout(timer);
+  }
+}
+
+/**
+ * Runs `call`, sending it again after AccessDeniedException only while the handler is within
+ * IAM_PROPAGATION_GRACE_MS of its start. IAM is eventually consistent: a statement CloudFormation added to
+ * the handler's policy in this very deployment (a new instance or directory) can take a few seconds to be in
+ * force, and the first calls of the request may be denied meanwhile. A real denial must still fail fast with
+ * IAM's own message, so nothing is retried past the grace, and a denial later in the request fails at once.
+ */
+async function retryDeniedWhilePropagating<T>(startedAt: number, deadline: Deadline, call: () => Promise<T>): Promise<T> {
+  let delay = DEFAULT_BACKOFF.initialDelayMs;
+  for (;;) {
+    try {
+      return await call();
+    } catch (error) {
+      const graceLeft = Math.min(startedAt + IAM_PROPAGATION_GRACE_MS - Date.now(), deadline.remainingMs());
+      if (!isError(error, 'AccessDeniedException') || graceLeft < delay) {
+        throw error;
+      }
+      await sleep(delay);
+      delay = Math.min(DEFAULT_BACKOFF.maxDelayMs, delay * DEFAULT_BACKOFF.factor);
+    }
   }
 }
 

@@ -69,6 +69,13 @@ export const DEFAULT_BACKOFF: Backoff = { initialDelayMs: 250, maxDelayMs: 2_000
  */
 export const NOT_FOUND_GRACE_MS = 10_000;
 
+/**
+ * How long after a handler starts an AccessDeniedException is taken for IAM still propagating a statement
+ * added in the same deployment, and the call sent again (see bounded-client.ts). IAM changes usually apply
+ * within seconds; a denial that outlasts this is real and fails the request.
+ */
+export const IAM_PROPAGATION_GRACE_MS = 10_000;
+
 /** The answer deadline of an invocation with `context`'s time left. */
 export function answerDeadline(context: LambdaContextLike): Deadline {
   const remaining = context.getRemainingTimeInMillis();

@@ -30,3 +30,17 @@ export const EMAIL_ADDRESS_ALIAS_ATTRIBUTES = {
   emailAddressId: 'EmailAddressId',
   aliasEmailAddressId: 'AliasEmailAddressId',
 } as const;
+
+/**
+ * The tags that mark both addresses of a pair the handler associated (Connect gives an association no owner of
+ * its own; each address is in at most one pair, so a mark on it is unambiguous). `owner`, `stack` and
+ * `previousOwner` follow the library's ownership protocol; `pair` names the pair the marks are for, so that the
+ * cleanup Delete of a pair whose primary (or alias) the resource kept for its new pair leaves that address's marks.
+ * The handler's IAM policy conditions on `stack`.
+ */
+export const EMAIL_ADDRESS_MARK_KEYS = {
+  owner: 'cdk-aliases:owner',
+  stack: 'cdk-aliases:stack',
+  previousOwner: 'cdk-aliases:previous-owner',
+  pair: 'cdk-aliases:pair',
+} as const;

@@ -73,11 +73,21 @@ const HANDLER_WILDCARDS: readonly InherentWildcard[] = [
   },
   {
     matches: endsWithOnlyWildcard('/email-address/*'),
-    actions: ['connect:AssociateEmailAddressAlias', 'connect:DescribeEmailAddress', 'connect:DisassociateEmailAddressAlias'],
+    actions: ['connect:AssociateEmailAddressAlias', 'connect:DescribeEmailAddress', 'connect:TagResource'],
     reason:
       'Scoped to the email addresses of the one Amazon Connect instance the construct names. The addresses are ' +
-      'not listed one by one because an update or a rollback describes and disassociates the previous addresses, ' +
-      'which a policy naming only the current ones would no longer allow.',
+      'not listed one by one because addresses given as email addresses are resolved to ids only at deploy time, ' +
+      'and an update or a rollback looks at the previous addresses too. TagResource may set only the ' +
+      'cdk-aliases: ownership keys, with this stack\'s name (aws:RequestTag and aws:TagKeys conditions).',
+  },
+  {
+    matches: (resource) => resource.endsWith(':instance/*/email-address/*') && resource.split('*').length === 3,
+    actions: ['connect:AssociateEmailAddressAlias', 'connect:DescribeEmailAddress', 'connect:DisassociateEmailAddressAlias', 'connect:UntagResource'],
+    reason:
+      'Only email addresses that carry this stack\'s ownership mark (aws:ResourceTag/cdk-aliases:stack equal to ' +
+      'the stack name), in any instance of this account and Region: after an instanceId change CloudFormation ' +
+      'updates the policy before the custom resource, and the pair in the previous instance must still be released ' +
+      '(or, in a rollback, associated again).',
   },
 ];
 

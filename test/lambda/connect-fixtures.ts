@@ -57,6 +57,15 @@ export function throttled(): Error {
   return Object.assign(new Error('Rate exceeded'), { name: 'TooManyRequestsException', $metadata: { httpStatusCode: 429 } });
 }
 
+/** The marks the resource under test (Alias1234 of stack 'Stack') puts on both addresses of a pair. */
+export function marksOf(primary: string, alias: string, logicalId = 'Alias1234'): Record<string, string> {
+  return {
+    'cdk-aliases:owner': createHash('sha256').update(`Stack/${logicalId}`).digest('hex'),
+    'cdk-aliases:stack': 'Stack',
+    'cdk-aliases:pair': `${primary}/${alias}`,
+  };
+}
+
 /** A Lambda context with `ms` left. */
 export function contextWith(ms: number): LambdaContextLike {
   return { getRemainingTimeInMillis: () => ms };
@@ -82,6 +91,7 @@ export function resetConnect(): FakeConnect {
   jest.spyOn(console, 'log').mockImplementation(() => undefined);
   const account = new FakeConnect(INSTANCE);
   [P, Q, B, C, OTHER].forEach((id) => account.addAddress(id));
+  account.marksFor = (primary, alias) => marksOf(primary, alias);
   account.install(connect);
   return account;
 }

@@ -31,7 +31,7 @@ import { handler } from '../../lambda/email-address-alias';
 import { clientToken } from '../../lambda/email-address-alias/client-token';
 import type { CustomResourceEvent } from '../../lambda/shared/cloudformation';
 import { sleep } from '../../lambda/shared/sleep';
-import { DEFAULT_BACKOFF } from '../../lambda/shared/time-budget';
+import { DEFAULT_BACKOFF, IAM_PROPAGATION_GRACE_MS } from '../../lambda/shared/time-budget';
 
 // Waits must not sleep: the mocked sleep moves a virtual clock instead, so deadlines still pass.
 jest.mock('../../lambda/shared/sleep');
@@ -189,7 +189,6 @@ describe('Create', () => {
   test.each([
     ['ResourceNotFoundException', notFound('Alias email address alias-b not found')],
     ['InvalidRequestException', new InvalidRequestException({ message: 'Alias cannot have an alias', $metadata: {} })],
-    ['AccessDeniedException', new AccessDeniedException({ message: 'Not allowed', $metadata: {} })],
     ['IdempotencyException', new IdempotencyException({ message: 'Token reused', $metadata: {} })],
   ])('fails at once with the service message on %s from Associate', async (name, error) => {
     // GIVEN
@@ -203,6 +202,22 @@ describe('Create', () => {
     expect(connect).toHaveReceivedCommandTimes(AssociateEmailAddressAliasCommand, 1);
     expect(sleep).not.toHaveBeenCalled();
     expect(account.aliasOf(P)).toBeUndefined();
+  });
+
+  test('AccessDeniedException is sent again only within the IAM propagation grace, then fails with the service message', async () => {
+    // GIVEN every Associate is denied
+    account.fail('AssociateEmailAddressAlias', { error: new AccessDeniedException({ message: 'Not allowed', $metadata: {} }) }, Infinity);
+
+    // WHEN
+    const result = handler(createEvent(props(P, B)), contextWith(TEN_MINUTES));
+
+    // THEN it fails with IAM's message within the grace, and the marks it set are gone again
+    await expect(result).rejects.toThrow('AccessDeniedException: Not allowed');
+    expect(elapsedMs()).toBeLessThanOrEqual(IAM_PROPAGATION_GRACE_MS);
+    expect(connect.commandCalls(AssociateEmailAddressAliasCommand).length).toBeGreaterThan(1);
+    expect(account.aliasOf(P)).toBeUndefined();
+    expect(account.tagsOf(P)).toEqual({});
+    expect(account.tagsOf(B)).toEqual({});
   });
 
   test('times out naming what it waited for when Describe never shows the alias, and removes the association it made', async () => {

@@ -1,4 +1,4 @@
-import { AssociateEmailAddressAliasCommand, DisassociateEmailAddressAliasCommand } from '@aws-sdk/client-connect';
+import { AssociateEmailAddressAliasCommand, DisassociateEmailAddressAliasCommand, InvalidRequestException } from '@aws-sdk/client-connect';
 import 'aws-sdk-client-mock-jest';
 import {
   B,
@@ -165,26 +165,44 @@ describe('Update', () => {
 });
 
 describe('a failed move puts back what it changed', () => {
-  test('when the new primary has another alias, the old association is restored and the message says so', async () => {
-    // GIVEN Q is taken; Describe lags, so the restore must not trust it
+  test('when the new primary has another alias, the update is refused before anything changes', async () => {
+    // GIVEN Q is taken
     account.addAddress(P, B);
     account.addAddress(Q, C);
-    account.describeLagMs = 1_000;
 
     // WHEN
     const result = handler(updateEvent(props(Q, B), props(P, B), `${INSTANCE}/${P}/${B}`), contextWith(TEN_MINUTES));
 
     // THEN
     await expect(result).rejects.toThrow(`Email address ${Q} already has the alias ${C}; Amazon Connect allows one alias per address.`);
-    await expect(result).rejects.toThrow('(the previous association was restored)');
+    expect(connect).not.toHaveReceivedCommand(DisassociateEmailAddressAliasCommand);
     expect(account.aliasOf(P)).toBe(B);
     expect(account.aliasOf(Q)).toBe(C);
   });
 
-  test('the restore keeps trying through throttling beyond the SDK attempts', async () => {
-    // GIVEN Q is taken, and the restoring Associate is throttled 12 times in a row
+  test('when the new association fails after the old one was removed, the old association is restored and the message says so', async () => {
+    // GIVEN Describe lags, so the restore must not trust it
     account.addAddress(P, B);
-    account.addAddress(Q, C);
+    account.describeLagMs = 1_000;
+    account.fail('AssociateEmailAddressAlias', { error: new InvalidRequestException({ message: 'Alias refused', $metadata: {} }) });
+
+    // WHEN
+    const result = handler(updateEvent(props(Q, B), props(P, B), `${INSTANCE}/${P}/${B}`), contextWith(TEN_MINUTES));
+
+    // THEN
+    await expect(result).rejects.toThrow('InvalidRequestException: Alias refused');
+    await expect(result).rejects.toThrow('(the previous association was restored)');
+    expect(account.aliasOf(P)).toBe(B);
+    expect(account.aliasOf(Q)).toBeUndefined();
+    // Q's marks for the new pair are gone again; P and B keep theirs.
+    expect(account.tagsOf(Q)).toEqual({});
+    expect(account.tagsOf(B)['cdk-aliases:pair']).toBe(`${P}/${B}`);
+  });
+
+  test('the restore keeps trying through throttling beyond the SDK attempts', async () => {
+    // GIVEN the new association is refused, and the restoring Associate is throttled 12 times in a row
+    account.addAddress(P, B);
+    account.fail('AssociateEmailAddressAlias', { error: new InvalidRequestException({ message: 'Alias refused', $metadata: {} }) });
     account.fail('AssociateEmailAddressAlias', { error: throttled }, 12);
 
     // WHEN

@@ -6,10 +6,14 @@ import {
   DisassociateEmailAddressAliasCommand,
   InvalidRequestException,
   ResourceNotFoundException,
+  TagResourceCommand,
+  UntagResourceCommand,
 } from '@aws-sdk/client-connect';
 import type { AwsStub } from 'aws-sdk-client-mock';
 
-export type Operation = 'DescribeEmailAddress' | 'AssociateEmailAddressAlias' | 'DisassociateEmailAddressAlias';
+export type Operation = 'DescribeEmailAddress' | 'AssociateEmailAddressAlias' | 'DisassociateEmailAddressAlias' | 'TagResource' | 'UntagResource';
+
+interface Address { alias?: string; shown?: string; showsFrom: number; tags: Record<string, string> }
 
 /** What to do instead of (or besides) answering one call normally. */
 export interface Fault {
@@ -31,8 +35,10 @@ export class FakeConnect {
   /** Every change applied, in order ('Associate p<-b'), for the few tests where order is the requirement. */
   public readonly changes: string[] = [];
   /** address id -> its alias (at most one), per instance */
-  private readonly addresses = new Map<string, { alias?: string; shown?: string; showsFrom: number }>();
+  private readonly addresses = new Map<string, Address>();
   private readonly faults = new Map<Operation, Fault[]>();
+  /** The marks an association given to `addAddress` gets (those of the resource under test); unset: none. */
+  public marksFor?: (primary: string, alias: string) => Record<string, string>;
 
   public constructor(private readonly instanceId: string) {}
 
@@ -41,11 +47,50 @@ export class FakeConnect {
     mock.on(DescribeEmailAddressCommand).callsFake(route('DescribeEmailAddress', (i) => this.describe(i)));
     mock.on(AssociateEmailAddressAliasCommand).callsFake(route('AssociateEmailAddressAlias', (i) => this.associate(i)));
     mock.on(DisassociateEmailAddressAliasCommand).callsFake(route('DisassociateEmailAddressAlias', (i) => this.disassociate(i)));
+    mock.on(TagResourceCommand).callsFake(route('TagResource', (i) => this.tag(i)));
+    mock.on(UntagResourceCommand).callsFake(route('UntagResource', (i) => this.untag(i)));
+  }
+
+  /** The tags of an address (a copy). */
+  public tagsOf(id: string): Record<string, string> {
+    return { ...this.addresses.get(id)?.tags };
+  }
+
+  /** Sets tags on an address, as another tool would. */
+  public setTags(id: string, tags: Record<string, string>): void {
+    Object.assign(this.addresses.get(id)!.tags, tags);
+  }
+
+  private arnOf(id: string): string {
+    return `arn:aws:connect:us-east-1:123456789012:instance/${this.instanceId}/email-address/${id}`;
+  }
+
+  private byArn(arn: string): Address {
+    const id = arn.split('/email-address/')[1];
+    if (arn !== this.arnOf(id)) throw new ResourceNotFoundException({ message: `Resource ${arn} not found`, ...meta });
+    return this.find(this.instanceId, id);
+  }
+
+  private tag(input: any): unknown {
+    Object.assign(this.byArn(input.resourceArn).tags, input.tags);
+    return {};
+  }
+
+  private untag(input: any): unknown {
+    const address = this.byArn(input.resourceArn);
+    (input.tagKeys as string[]).forEach((key) => delete address.tags[key]);
+    return {};
   }
 
   /** Email addresses that exist in the instance, optionally with an alias already. */
-  public addAddress(id: string, alias?: string): void {
-    this.addresses.set(id, { alias, shown: alias, showsFrom: 0 });
+  public addAddress(id: string, alias?: string, options: { unmarked?: boolean } = {}): void {
+    this.addresses.set(id, { alias, shown: alias, showsFrom: 0, tags: {} });
+    if (alias !== undefined && this.marksFor && !options.unmarked) {
+      // An association the resource under test made: both addresses carry its marks.
+      const marks = this.marksFor(id, alias);
+      this.setTags(id, marks);
+      this.setTags(alias, marks);
+    }
   }
 
   /** Deletes an address (and with it its alias relationship). */
@@ -84,7 +129,7 @@ export class FakeConnect {
   private describe(input: any): unknown {
     const address = this.find(input.InstanceId, input.EmailAddressId);
     const shown = Date.now() >= address.showsFrom ? address.alias : address.shown;
-    return { EmailAddressId: input.EmailAddressId, AliasConfigurations: shown ? [{ EmailAddressId: shown }] : [] };
+    return { EmailAddressId: input.EmailAddressId, EmailAddressArn: this.arnOf(input.EmailAddressId), AliasConfigurations: shown ? [{ EmailAddressId: shown }] : [], Tags: { ...address.tags } };
   }
 
   private associate(input: any): unknown {
@@ -107,14 +152,14 @@ export class FakeConnect {
     return {};
   }
 
-  private change(address: { alias?: string; shown?: string; showsFrom: number }, alias: string | undefined): void {
+  private change(address: Address, alias: string | undefined): void {
     const now = Date.now();
     address.shown = now >= address.showsFrom ? address.alias : address.shown;
     address.alias = alias;
     address.showsFrom = now + this.describeLagMs;
   }
 
-  private find(instanceId: string, id: string): { alias?: string; shown?: string; showsFrom: number } {
+  private find(instanceId: string, id: string): Address {
     const address = instanceId === this.instanceId ? this.addresses.get(id) : undefined;
     if (!address) throw new ResourceNotFoundException({ message: `Email address ${id} not found`, ...meta });
     return address;

@@ -9,6 +9,8 @@ import type { ConstructUnderTest, Scenario, World } from '../../testkit';
 export interface DeclaredPair {
   readonly primary: string;
   readonly alias: string;
+  /** The construct id (default 'Alias'): another one is a rename, a new logical id in the same stack. */
+  readonly id?: string;
 }
 
 const INSTANCE = '00000000-1111-2222-3333-444444444444';
@@ -21,6 +23,8 @@ const SCENARIOS: Array<Scenario<DeclaredPair>> = [
   { name: 'alias swap (cleanup delete)', setup: [{ deploy: AB }], tested: { deploy: { primary: 'addr-a', alias: 'addr-c' } }, expected: 'UPDATE_COMPLETE', declared: { primary: 'addr-a', alias: 'addr-c' }, creations: 1 },
   { name: 'primary swap (cleanup delete)', setup: [{ deploy: AB }], tested: { deploy: { primary: 'addr-c', alias: 'addr-b' } }, expected: 'UPDATE_COMPLETE', declared: { primary: 'addr-c', alias: 'addr-b' }, creations: 1 },
   { name: 'delete', setup: [{ deploy: AB }], tested: { deleteStack: true }, expected: 'DELETE_COMPLETE', declared: undefined, creations: 0 },
+  // The new resource takes the pair over (nothing is associated again); the old one's cleanup Delete leaves it.
+  { name: 'rename (new logical id)', setup: [{ deploy: AB }], tested: { deploy: { ...AB, id: 'Renamed' } }, expected: 'UPDATE_COMPLETE', declared: { ...AB, id: 'Renamed' }, creations: 0 },
   {
     name: 'delete when already disassociated',
     setup: [{ deploy: AB }, { outOfBand: disassociateOutOfBand }],
@@ -62,7 +66,7 @@ export const EMAIL_ADDRESS_ALIAS: ConstructUnderTest<DeclaredPair, ConnectWorld>
   stackFor(_world, declared) {
     const key = JSON.stringify(declared);
     if (!stacks.has(key)) {
-      stacks.set(key, synthesize((stack: Stack) => new EmailAddressAlias(stack, 'Alias', {
+      stacks.set(key, synthesize((stack: Stack) => new EmailAddressAlias(stack, declared.id ?? 'Alias', {
         instanceId: INSTANCE,
         emailAddressId: declared.primary,
         aliasEmailAddressId: declared.alias,

@@ -21,8 +21,6 @@ const KNOWN_FAILURES: Record<string, string> = {
   'ConnectionAlias / move directory / throttling 70%': SDK_GIVES_UP,
   'ConnectionAlias / move share / throttling 70%': SDK_GIVES_UP,
   'ConnectionAlias / delete / throttling 70%': SDK_GIVES_UP,
-  'EmailAddressAlias / alias swap (cleanup delete) / throttling 70%': SDK_GIVES_UP,
-  'EmailAddressAlias / delete / throttling 70%': SDK_GIVES_UP,
 };
 
 /** By the order the cells are declared in (scenario, then fault), whatever order they finish in. */

@@ -320,7 +320,7 @@ export class ConnectEmulator extends EmulatedEndpoint {
     const address = typeof emailAddressId === 'string' ? addresses.get(emailAddressId) : undefined;
     if (!address) throw notFound(`Email address ${String(emailAddressId)} not found.`);
     for (const [instanceId, held] of this.instances) {
-      if (held === addresses) this.touch(this.emailAddressArn(instanceId, address.id));
+      if (held === addresses) this.touch(this.emailAddressArn(instanceId, address.id), Object.fromEntries(address.tags));
     }
     return address;
   }
@@ -332,7 +332,7 @@ export class ConnectEmulator extends EmulatedEndpoint {
     const [, region, account, instanceId, emailAddressId] = match;
     const address = region === this.region && account === this.accountId ? this.instances.get(instanceId)?.get(emailAddressId) : undefined;
     if (!address) throw notFound(`Resource ${arn} not found.`);
-    this.touch(arn as string);
+    this.touch(arn as string, Object.fromEntries(address.tags));
     return address;
   }
 

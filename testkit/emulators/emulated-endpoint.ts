@@ -20,7 +20,8 @@ export interface CallInfo {
   readonly attempt: number;
 }
 
-export type FaultPlan = (call: CallInfo) => Fault | undefined;
+/** May answer asynchronously (e.g. after evaluating an IAM policy); calls are then served in arrival order only per connection. */
+export type FaultPlan = (call: CallInfo) => Fault | undefined | Promise<Fault | undefined>;
 
 export interface RecordedCall {
   readonly operation: string;
@@ -30,6 +31,8 @@ export interface RecordedCall {
   readonly region: string;
   /** ARNs of the resources the call named or touched, when the emulator knows them (empty if it was refused before). */
   readonly resources: string[];
+  /** The tags each of `resources` carried when the call reached it (before the call changed them), where the emulator knows them. */
+  readonly resourceTags?: Record<string, Record<string, string>>;
   /** 'ok' | 'replayed' (answered from the ClientToken cache, not applied) | error name | 'reset' | 'lost' */
   readonly outcome: string;
   readonly at: number;
@@ -83,6 +86,7 @@ export abstract class EmulatedEndpoint {
   protected replayed = false;
   /** Resources the call being executed touched; `execute` adds to it (see `touch`). */
   private touched: string[] = [];
+  private touchedTags: Record<string, Record<string, string>> = {};
   private server?: http.Server;
   private callCount = 0;
 
@@ -90,9 +94,10 @@ export abstract class EmulatedEndpoint {
     this.faults = faults;
   }
 
-  /** Records that the call being executed touched the resource `arn` (for the call log). */
-  protected touch(arn: string): void {
+  /** Records that the call being executed touched the resource `arn`, carrying `tags` then (for the call log). */
+  protected touch(arn: string, tags?: Record<string, string>): void {
     if (!this.touched.includes(arn)) this.touched.push(arn);
+    if (tags && !(arn in this.touchedTags)) this.touchedTags[arn] = { ...tags };
   }
 
   public async start(): Promise<void> {
@@ -135,24 +140,26 @@ export abstract class EmulatedEndpoint {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
-      try {
-        this.dispatch(req, res, Buffer.concat(chunks).toString('utf8'));
-      } catch (e) {
-        // A bug in the emulator or in a test's fault plan must fail the test, not crash jest.
-        send(res, this.errorResponse(internalFailure(e)));
-      }
+      // A bug in the emulator or in a test's fault plan must fail the test, not crash jest.
+      this.dispatch(req, res, Buffer.concat(chunks).toString('utf8')).catch((e) => send(res, this.errorResponse(internalFailure(e))));
     });
   }
 
-  private dispatch(req: http.IncomingMessage, res: http.ServerResponse, body: string): void {
+  private async dispatch(req: http.IncomingMessage, res: http.ServerResponse, body: string): Promise<void> {
     const routed = this.route({ method: req.method ?? 'GET', url: req.url ?? '/', headers: req.headers, body });
     const { operation, input } = routed;
     const caller = callerOf(req.headers, this.callers);
-    this.touched = [];
-    const record = (outcome: string) =>
-      this.calls.push({ operation, input, accountId: caller.accountId, region: caller.region, resources: [...this.touched], outcome, at: Date.now() });
     const attempt = Number(/attempt=(\d+)/.exec(String(req.headers['amz-sdk-request'] ?? ''))?.[1] ?? 1);
-    const fault = this.faults?.({ operation, caller, index: this.callCount++, input, attempt });
+    const planned = this.faults?.({ operation, caller, index: this.callCount++, input, attempt });
+    const fault = planned instanceof Promise ? await planned : planned;
+    // From here on nothing awaits: the touched resources are this call's alone.
+    this.touched = [];
+    this.touchedTags = {};
+    const record = (outcome: string) =>
+      this.calls.push({
+        operation, input, accountId: caller.accountId, region: caller.region, resources: [...this.touched],
+        ...(Object.keys(this.touchedTags).length > 0 ? { resourceTags: { ...this.touchedTags } } : {}), outcome, at: Date.now(),
+      });
 
     if (fault?.kind === 'reset') {
       record('reset');

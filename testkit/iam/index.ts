@@ -1,0 +1,2 @@
+export * from './policy-evaluator';
+export * from './connect';
