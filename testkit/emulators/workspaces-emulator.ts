@@ -127,6 +127,8 @@ export class WorkSpacesEmulator extends EmulatedEndpoint {
   private readonly records = new Map<string, AliasRecord>();
   /** Connection string -> the account it is reserved for: once created, a string belongs to that account for good. */
   private readonly reserved = new Map<string, string>();
+  /** Tags of directories, by "<account>/<region>/<directory id>". */
+  private readonly directoryTagMaps = new Map<string, Map<string, string>>();
   private readonly operations: ReadonlyMap<string, (input: any, now: number, caller: Caller) => unknown>;
 
   private constructor(options: WorkSpacesEmulatorOptions) {
@@ -161,6 +163,12 @@ export class WorkSpacesEmulator extends EmulatedEndpoint {
   public addDirectory(directoryId: string, location: { accountId?: string; region?: string } = {}): void {
     this.directories ??= new Map();
     this.directories.set(directoryId, { accountId: location.accountId ?? this.accountId, region: location.region ?? this.region });
+  }
+
+  /** The tags of a directory (default: of the emulator's account and Region). A copy. */
+  public directoryTags(directoryId: string, location: { accountId?: string; region?: string } = {}): Record<string, string> {
+    const key = `${location.accountId ?? this.accountId}/${location.region ?? this.region}/${directoryId}`;
+    return Object.fromEntries(this.directoryTagMaps.get(key) ?? []);
   }
 
   /** The ARN of an alias, in its owner's account and its Region. */
@@ -405,25 +413,42 @@ export class WorkSpacesEmulator extends EmulatedEndpoint {
   }
 
   private createTags(input: any, caller: Caller): unknown {
-    const alias = this.findOwned(input.ResourceId, caller, 'tag');
-    const merged = new Map(alias.tags);
+    const resource = this.taggable(input.ResourceId, caller, 'tag');
+    const merged = new Map(resource.tags);
     for (const [key, value] of tagEntries(input.Tags)) merged.set(key, value);
     if (merged.size > MAX_TAGS) throw limitExceeded(`A resource can have at most ${MAX_TAGS} tags.`);
-    alias.tags.clear();
-    for (const [key, value] of merged) alias.tags.set(key, value);
+    resource.tags.clear();
+    for (const [key, value] of merged) resource.tags.set(key, value);
     return {};
   }
 
   private deleteTags(input: any, caller: Caller): unknown {
-    const alias = this.findOwned(input.ResourceId, caller, 'untag');
+    const resource = this.taggable(input.ResourceId, caller, 'untag');
     if (!Array.isArray(input.TagKeys)) throw invalidParameter('TagKeys is required.');
-    for (const key of input.TagKeys) alias.tags.delete(String(key));
+    for (const key of input.TagKeys) resource.tags.delete(String(key));
     return {};
   }
 
   private describeTags(input: any, caller: Caller): unknown {
-    const alias = this.findOwned(input.ResourceId, caller, 'describe the tags of');
-    return { TagList: [...alias.tags].map(([Key, Value]) => ({ Key, Value })) };
+    const resource = this.taggable(input.ResourceId, caller, 'describe the tags of');
+    return { TagList: [...resource.tags].map(([Key, Value]) => ({ Key, Value })) };
+  }
+
+  /**
+   * What CreateTags, DeleteTags and DescribeTags act on: an alias of the caller's own, or a directory of the
+   * caller's in its Region (WorkSpaces tags registered directories by their id too). A directory that is not
+   * declared (when directories are declared) is ResourceNotFoundException.
+   */
+  private taggable(resourceId: unknown, caller: Caller, action: string): { readonly tags: Map<string, string> } {
+    if (typeof resourceId === 'string' && /^(d|wsd)-/.test(resourceId)) {
+      const directory = this.directories?.get(resourceId);
+      if (this.directories && (!directory || directory.accountId !== caller.accountId || directory.region !== caller.region)) throw notFound(resourceId);
+      const key = `${caller.accountId}/${caller.region}/${resourceId}`;
+      if (!this.directoryTagMaps.has(key)) this.directoryTagMaps.set(key, new Map());
+      this.touch(`arn:aws:workspaces:${caller.region}:${caller.accountId}:directoryid/${resourceId}`);
+      return { tags: this.directoryTagMaps.get(key)! };
+    }
+    return this.findOwned(resourceId, caller, action);
   }
 
   /** Drops aliases and associations whose removal has completed; returns the time it resolved against. */
