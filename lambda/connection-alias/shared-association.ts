@@ -65,6 +65,8 @@ async function onUpdate(event: CloudFormationCustomResourceUpdateEvent, ctx: Ass
   }
   const oldDirectory = stringProperty(event.OldResourceProperties, 'DirectoryId');
   return retryServiceErrors(`moving the association of ${desired.aliasId}`, async () => {
+    // Looked at first: a directory that does not exist fails the move before the old association is touched.
+    await directoryTags(ctx, desired.directoryId);
     await moveAwayFrom(ctx, desired);
     const response = await establish(ctx, desired);
     if (oldDirectory && oldDirectory !== desired.directoryId) {

@@ -203,12 +203,20 @@ export class WorkSpacesEmulator extends EmulatedEndpoint {
     }));
   }
 
-  /** A pre-existing CREATED alias that the code under test did not create (default: the emulator's account and Region); returns its id. */
-  public seedAlias(props: { connectionString: string; tags?: Record<string, string>; accountId?: string; region?: string }): string {
+  /**
+   * A pre-existing CREATED alias that the code under test did not create (default: the emulator's account and
+   * Region), optionally with a given id and shared with an account; returns its id.
+   */
+  public seedAlias(props: {
+    connectionString: string; tags?: Record<string, string>; accountId?: string; region?: string; aliasId?: string; sharedWith?: string;
+  }): string {
     const now = this.settle();
     const owner = { accountId: props.accountId ?? this.accountId, region: props.region ?? this.region };
     if (this.liveWithString(props.connectionString, owner)) throw new Error(`seedAlias: ${props.connectionString} already exists`);
-    return this.insert(props.connectionString, new Map(Object.entries(props.tags ?? {})), now, owner);
+    if (props.aliasId !== undefined && this.records.has(props.aliasId)) throw new Error(`seedAlias: ${props.aliasId} already exists`);
+    const aliasId = this.insert(props.connectionString, new Map(Object.entries(props.tags ?? {})), now, owner, props.aliasId);
+    this.records.get(aliasId)!.sharedWith = props.sharedWith;
+    return aliasId;
   }
 
   /** The shared account associates the alias with one of its directories; this takes effect at once. */
@@ -494,11 +502,11 @@ export class WorkSpacesEmulator extends EmulatedEndpoint {
     return [...this.records.values()].find((a) => a.connectionString === connectionString && a.ownerAccountId === owner.accountId && a.region === owner.region);
   }
 
-  private insert(connectionString: string, tags: Map<string, string>, createdAt: number, owner: { accountId: string; region: string }): string {
-    let aliasId: string;
-    do {
+  private insert(connectionString: string, tags: Map<string, string>, createdAt: number, owner: { accountId: string; region: string }, given?: string): string {
+    let aliasId = given ?? '';
+    while (aliasId === '' || (given === undefined && this.records.has(aliasId))) {
       aliasId = `wsca-${randomString(10, '0123456789abcdefghijklmnopqrstuvwxyz')}`;
-    } while (this.records.has(aliasId));
+    }
     this.records.set(aliasId, { aliasId, region: owner.region, connectionString, ownerAccountId: owner.accountId, createdAt, tags, associations: [] });
     this.reserved.set(connectionString.toLowerCase(), owner.accountId);
     this.created.push({ aliasId, accountId: owner.accountId, region: owner.region, at: Date.now() });
