@@ -2,7 +2,8 @@
 // its own account and Region, against one emulated WorkSpaces.
 import { RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as route53 from 'aws-cdk-lib/aws-route53';
-import { ConnectionAlias, ConnectionAliasAssociation, RedirectionRecord } from '../../lib';
+import { RedirectionStack } from '../../example/redirection-stack';
+import { ConnectionAlias, ConnectionAliasAssociation } from '../../lib';
 import { synthesizeApp, SynthesizedStack } from '../../testkit';
 
 export const OWNER_ACCOUNT = '111111111111';
@@ -23,23 +24,14 @@ export interface TwoRegionLayout {
  */
 export function twoRegionApp(layout: TwoRegionLayout): { primary: SynthesizedStack; secondary: SynthesizedStack } {
   const stacks = synthesizeApp((app) => {
-    const region = (name: string, regionName: string, directoryId: string, failover: route53.Failover) => {
-      const stack = new Stack(app, name, { env: { account: OWNER_ACCOUNT, region: regionName } });
-      const alias = new ConnectionAlias(stack, 'Alias', { connectionString: CONNECTION_STRING, directoryId });
-      const zone = route53.HostedZone.fromHostedZoneAttributes(stack, 'Zone', { hostedZoneId: 'Z0123456789ABC', zoneName: 'example.com' });
-      const healthCheck = failover === route53.Failover.PRIMARY
-        ? new route53.HealthCheck(stack, 'Health', {
-          type: route53.HealthCheckType.CLOUDWATCH_METRIC,
-          alarmIdentifier: { name: 'workspaces-primary', region: regionName },
-          insufficientDataHealthStatus: route53.InsufficientDataHealthStatusEnum.UNHEALTHY,
-        })
-        : undefined;
-      new RedirectionRecord(stack, 'Dns', { alias, zone, failover, healthCheck });
-      return stack;
-    };
+    const common = { connectionString: CONNECTION_STRING, zoneName: 'example.com', hostedZoneId: 'Z0123456789ABC' };
     return [
-      region('Primary', PRIMARY_REGION, layout.primaryDirectory, route53.Failover.PRIMARY),
-      region('Secondary', SECONDARY_REGION, layout.secondaryDirectory, route53.Failover.SECONDARY),
+      new RedirectionStack(app, 'Primary', {
+        ...common, env: { account: OWNER_ACCOUNT, region: PRIMARY_REGION }, directoryId: layout.primaryDirectory, failover: route53.Failover.PRIMARY,
+      }),
+      new RedirectionStack(app, 'Secondary', {
+        ...common, env: { account: OWNER_ACCOUNT, region: SECONDARY_REGION }, directoryId: layout.secondaryDirectory, failover: route53.Failover.SECONDARY,
+      }),
     ];
   });
   return { primary: stacks.Primary, secondary: stacks.Secondary };
