@@ -106,7 +106,7 @@ async function establishUndoingOnFailure(ctx: AssociationContext, desired: Desir
       throw new Error(
         `${reason}. Undoing the association of connection alias ${desired.aliasId} with directory ${desired.directoryId} ` +
         `also failed: ${describeError(undoError)}. Its marks stay on the directory, so the next deployment of this resource adopts it.`,
-        { cause: error },
+        { cause: undoError },
       );
     }
     throw error;
@@ -116,8 +116,8 @@ async function establishUndoingOnFailure(ctx: AssociationContext, desired: Desir
 /** Makes `desired.aliasId` associated with `desired.directoryId`, and returns the resource's response. */
 async function establish(ctx: AssociationContext, desired: DesiredAssociation): Promise<OnEventResponse> {
   const { aliasId, directoryId } = desired;
-  let alias = await visibleAlias(ctx, desired);
-  const mine = await settledAssociation(ctx, alias, directoryId);
+  let alias = await settled(ctx, await visibleAlias(ctx, desired));
+  const mine = liveAssociations(alias).find((a) => a.AssociatedAccountId === ctx.accountId && a.ResourceId === directoryId);
   if (mine) {
     await claimExisting(ctx, aliasId, directoryId);
   } else {
@@ -167,22 +167,22 @@ async function visibleAlias(ctx: AssociationContext, desired: DesiredAssociation
 }
 
 /**
- * This account's association of the alias with `directoryId`, once no disassociation is under way: an
- * association being taken down (a rollback arriving during the failed update's move) must finish going
- * before the alias can be associated again.
+ * The alias once no disassociation of it is under way: an association being taken down (a rollback arriving
+ * during the failed update's move) must finish going before the alias can be associated again.
  */
-async function settledAssociation(ctx: AssociationContext, alias: ConnectionAlias, directoryId: string): Promise<ConnectionAliasAssociation | undefined> {
-  if (liveAssociations(alias).some((a) => a.AssociationStatus === 'PENDING_DISASSOCIATION')) {
-    alias = await pollUntil(
-      `the earlier association of connection alias ${alias.AliasId} to be removed`,
-      async () => {
-        const now = await mustDescribe(ctx, alias.AliasId!);
-        return { done: !liveAssociations(now).some((a) => a.AssociationStatus === 'PENDING_DISASSOCIATION'), value: now, status: 'PENDING_DISASSOCIATION' };
-      },
-      ctx.deadline,
-    );
+async function settled(ctx: AssociationContext, alias: ConnectionAlias): Promise<ConnectionAlias> {
+  const disassociating = (a: ConnectionAlias) => liveAssociations(a).some((x) => x.AssociationStatus === 'PENDING_DISASSOCIATION');
+  if (!disassociating(alias)) {
+    return alias;
   }
-  return liveAssociations(alias).find((a) => a.AssociatedAccountId === ctx.accountId && a.ResourceId === directoryId);
+  return pollUntil(
+    `the earlier association of connection alias ${alias.AliasId} to be removed`,
+    async () => {
+      const now = await mustDescribe(ctx, alias.AliasId!);
+      return { done: !disassociating(now), value: now, status: 'PENDING_DISASSOCIATION' };
+    },
+    ctx.deadline,
+  );
 }
 
 /** An association with the right directory exists: ours (adopt), a renamed resource's (take over), or refuse. */
