@@ -444,8 +444,8 @@ export class WorkSpacesEmulator extends EmulatedEndpoint {
 
   /**
    * What CreateTags, DeleteTags and DescribeTags act on: an alias of the caller's own, or a directory of the
-   * caller's in its Region (WorkSpaces tags registered directories by their id too). A directory that is not
-   * declared (when directories are declared) is ResourceNotFoundException.
+   * caller's in its Region (WorkSpaces tags registered directories by their id too). [assumed] A directory that is
+   * not declared (when directories are declared), or another account's, is ResourceNotFoundException.
    */
   private taggable(resourceId: unknown, caller: Caller, action: string): { readonly tags: Map<string, string> } {
     if (typeof resourceId === 'string' && /^(d|wsd)-/.test(resourceId)) {
