@@ -7,6 +7,8 @@ import type { ConstructUnderTest, Scenario, World } from '../../testkit';
 /** One ConnectionAliasAssociation of account B, of the alias account A shares with it. */
 export interface DeclaredAssociation {
   readonly directoryId: string;
+  /** The construct id (default 'Assoc'): another id is a rename, a new logical id. */
+  readonly id?: string;
 }
 
 const NORMAL_DELAY_MS = 100;
@@ -27,6 +29,8 @@ const SCENARIOS: Array<Scenario<DeclaredAssociation>> = [
   { name: 'create', setup: [], tested: { deploy: A }, expected: 'CREATE_COMPLETE', declared: A, creations: 1, recoverTo: A },
   // A move disassociates and associates: the count of live associations does not grow.
   { name: 'move directory', setup: [{ deploy: A }], tested: { deploy: B }, expected: 'UPDATE_COMPLETE', declared: B, creations: 0 },
+  // The renamed resource takes the association over (no disassociation) and the old one's cleanup Delete confirms.
+  { name: 'rename', setup: [{ deploy: A }], tested: { deploy: { ...A, id: 'Renamed' } }, expected: 'UPDATE_COMPLETE', declared: { ...A, id: 'Renamed' }, creations: 0 },
   { name: 'delete', setup: [{ deploy: A }], tested: { deleteStack: true }, expected: 'DELETE_COMPLETE', declared: undefined, creations: 0 },
   { name: 'rollback of a failed create', setup: [], tested: { deploy: MISSING }, expected: 'ROLLBACK_COMPLETE', declared: undefined, creations: 0, recoverTo: A },
   { name: 'rollback of a failed move', setup: [{ deploy: A }], tested: { deploy: MISSING }, expected: 'UPDATE_ROLLBACK_COMPLETE', declared: A, creations: 0 },
@@ -64,7 +68,7 @@ export const CONNECTION_ALIAS_ASSOCIATION: ConstructUnderTest<DeclaredAssociatio
       stacks.set(key, synthesizeApp((app) => {
         const stack = new Stack(app, 'Shared', { env: { account: SHARED, region: REGION } });
         const alias = ConnectionAlias.fromConnectionAliasAttributes(stack, 'SharedAlias', { aliasId: ALIAS_ID, ownerAccountId: OWNER });
-        new ConnectionAliasAssociation(stack, 'Assoc', { alias, directoryId: declared.directoryId, removalPolicy: RemovalPolicy.DESTROY });
+        new ConnectionAliasAssociation(stack, declared.id ?? 'Assoc', { alias, directoryId: declared.directoryId, removalPolicy: RemovalPolicy.DESTROY });
         return [stack];
       }).Shared);
     }
