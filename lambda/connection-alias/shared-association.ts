@@ -116,7 +116,7 @@ async function establishUndoingOnFailure(ctx: AssociationContext, desired: Desir
 /** Makes `desired.aliasId` associated with `desired.directoryId`, and returns the resource's response. */
 async function establish(ctx: AssociationContext, desired: DesiredAssociation): Promise<OnEventResponse> {
   const { aliasId, directoryId } = desired;
-  let alias = await settled(ctx, await visibleAlias(ctx, desired));
+  const alias = await settled(ctx, await visibleAlias(ctx, desired));
   const mine = liveAssociations(alias).find((a) => a.AssociatedAccountId === ctx.accountId && a.ResourceId === directoryId);
   if (mine) {
     await claimExisting(ctx, aliasId, directoryId);
@@ -135,7 +135,6 @@ async function establish(ctx: AssociationContext, desired: DesiredAssociation): 
   }
   const established = desired.ownerAccountId === ctx.accountId ? 'ASSOCIATED_WITH_OWNER_ACCOUNT' : 'ASSOCIATED_WITH_SHARED_ACCOUNT';
   const connectionIdentifier = await waitUntilAssociated(ctx, aliasId, directoryId, established);
-  alias = await mustDescribe(ctx, aliasId);
   return {
     PhysicalResourceId: aliasId,
     Data: {
