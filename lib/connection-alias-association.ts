@@ -190,4 +190,40 @@ function grantAssociation(provider: AliasProvider, alias: IConnectionAlias, dire
     actions: ['workspaces:AssociateConnectionAlias'],
     resources: [stack.formatArn({ service: 'workspaces', resource: 'directory', resourceName: directoryId })],
   }]);
+  grantOwnershipMarks(provider, alias);
+}
+
+/**
+ * The association's ownership marks are tags on the directory, keyed by the alias id. CreateTags and DeleteTags
+ * take no resource type, so tag-key conditions are the only scope: this alias's three mark keys and nothing
+ * else, the stack key riding along with every CreateTags and its value bound to this stack's name. The id of an
+ * alias this stack creates is known only once it exists (naming it would make the policy wait for the alias and
+ * the alias for the policy), and a condition key cannot hold a token: then the keys of any alias id.
+ */
+function grantOwnershipMarks(provider: AliasProvider, alias: IConnectionAlias): void {
+  const stack = Stack.of(provider);
+  const literal = !Token.isUnresolved(alias.aliasId);
+  const aliasId = literal ? alias.aliasId : 'wsca-*';
+  provider.grantOnce(`association-marks:${aliasId}`, () => {
+    const keys = [`${OWNER_TAG_KEY}:${aliasId}`, `cdk-aliases:stack:${aliasId}`, `cdk-aliases:previous-owner:${aliasId}`];
+    const stackKey = keys[1];
+    const match = literal ? 'StringEquals' : 'StringLike';
+    return [
+      {
+        actions: ['workspaces:CreateTags'],
+        resources: ['*'],
+        conditions: {
+          [`ForAllValues:${match}`]: { 'aws:TagKeys': keys },
+          [`ForAnyValue:${match}`]: { 'aws:TagKeys': [stackKey] },
+          ...(literal ? { StringEquals: { [`aws:RequestTag/${stackKey}`]: stack.stackName } } : {}),
+        },
+      },
+      {
+        actions: ['workspaces:DeleteTags'],
+        resources: ['*'],
+        conditions: { [`ForAllValues:${match}`]: { 'aws:TagKeys': keys }, 'Null': { 'aws:TagKeys': 'false' } },
+      },
+    ];
+  });
+  provider.grantOnce('describe-tags', () => [{ actions: ['workspaces:DescribeTags'], resources: ['*'] }]);
 }

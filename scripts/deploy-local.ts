@@ -5,6 +5,7 @@
 import { ConnectEmulator, WorkSpacesEmulator } from '../testkit';
 import { CloudFormationSimulator, emulatorEnvironment, OperationResult, synthesizeStack } from '../testkit';
 import { ExampleStack, ExampleStackProps } from '../example/example-stack';
+import { showRedirection } from './deploy-local-redirection';
 
 const INSTANCE = '11111111-2222-3333-4444-555555555555';
 
@@ -86,6 +87,7 @@ async function main(): Promise<void> {
     state(workspaces, connect);
     show('delete the stack (the connection alias has RemovalPolicy.RETAIN)', await cfn.deleteStack());
     state(workspaces, connect);
+    await showRedirection(workspaces, show);
   } finally {
     await Promise.all([workspaces.stop(), connect.stop()]);
   }

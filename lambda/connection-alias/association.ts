@@ -12,7 +12,7 @@ import { changeUnlessDone, NotFoundGrace, pollUntil, retryWhileTransient } from 
 const ESTABLISHED = 'ASSOCIATED_WITH_OWNER_ACCOUNT';
 
 /** Associations that still hold the alias (a finished disassociation may linger as NOT_ASSOCIATED). */
-function liveAssociations(alias: ConnectionAlias): ConnectionAliasAssociation[] {
+export function liveAssociations(alias: ConnectionAlias): ConnectionAliasAssociation[] {
   return (alias.Associations ?? []).filter((a) => a.AssociationStatus !== 'NOT_ASSOCIATED');
 }
 
@@ -98,8 +98,16 @@ export async function disassociate(ctx: ConnectionAliasContext, aliasId: string)
   );
 }
 
-/** Waits for the association to be established and returns its ConnectionIdentifier. */
-async function waitUntilAssociated(ctx: ConnectionAliasContext, aliasId: string, directoryId: string): Promise<string> {
+/**
+ * Waits for the association to be established and returns its ConnectionIdentifier. `established` is the
+ * status that means done: the shared account's association reaches ASSOCIATED_WITH_SHARED_ACCOUNT instead.
+ */
+export async function waitUntilAssociated(
+  ctx: ConnectionAliasContext,
+  aliasId: string,
+  directoryId: string,
+  established: string = ESTABLISHED,
+): Promise<string> {
   const grace = new NotFoundGrace();
   return pollUntil(
     `connection alias ${aliasId} to be associated with directory ${directoryId}`,
@@ -114,7 +122,7 @@ async function waitUntilAssociated(ctx: ConnectionAliasContext, aliasId: string,
       }
       grace.seen();
       return {
-        done: association.AssociationStatus === ESTABLISHED && !!association.ConnectionIdentifier,
+        done: association.AssociationStatus === established && !!association.ConnectionIdentifier,
         value: association.ConnectionIdentifier,
         status: association.AssociationStatus,
       };
@@ -123,7 +131,7 @@ async function waitUntilAssociated(ctx: ConnectionAliasContext, aliasId: string,
   );
 }
 
-async function mustDescribe(ctx: ConnectionAliasContext, aliasId: string): Promise<ConnectionAlias> {
+export async function mustDescribe(ctx: ConnectionAliasContext, aliasId: string): Promise<ConnectionAlias> {
   const alias = await describeAlias(ctx, aliasId);
   if (!alias) {
     throw new Error(`Connection alias ${aliasId} does not exist`);

@@ -7,6 +7,8 @@ import { createAlias, deleteAlias, describeAlias, findAliasByConnectionString, w
 import { reconcileAssociation } from './association';
 import { type ConnectionAliasContext, workspaces } from './client';
 import { parseProperties, DesiredAlias } from './properties';
+import { assertNoSharedAssociation } from './shared-account-guard';
+import { handleAssociation } from './shared-association';
 import { reconcileSharing } from './sharing';
 import { describeTags, ownerMarker, reconcileTags } from './tags';
 import { CONNECTION_ALIAS_ATTRIBUTES as ATTR } from '../../lib/private/connection-alias-properties';
@@ -18,8 +20,14 @@ import { runHandler, until } from '../shared/handler';
 import { retryServiceErrors } from '../shared/poll';
 import { WORKSPACES_UNDO_RESERVE_MS, workDeadline } from '../shared/time-budget';
 
+/** Served by the same function, so a stack with both constructs has one WorkSpaces handler. */
+const ASSOCIATION_RESOURCE_TYPE = 'Custom::WorkSpacesConnectionAliasAssociation';
+
 /** onEvent handler of Custom::WorkSpacesConnectionAlias for the custom-resources Provider framework. */
 export function handler(event: CustomResourceEvent, context: LambdaContextLike): Promise<OnEventResponse> {
+  if (event.ResourceType === ASSOCIATION_RESOURCE_TYPE) {
+    return handleAssociation(event, context);
+  }
   return runHandler<ConnectionAliasContext>(event, context, {
     context: (base) => ({ ...base, client: boundByDeadline(workspaces, base.deadline), owner: ownerMarker(event) }),
     onCreate,
@@ -157,6 +165,7 @@ async function remove(ctx: ConnectionAliasContext, aliasId: string): Promise<voi
     return waitUntilGone(ctx, aliasId);
   }
   await waitUntilCreated(ctx, aliasId);
+  await assertNoSharedAssociation(ctx, aliasId);
   await reconcileAssociation(ctx, aliasId, undefined);
   await reconcileSharing(ctx, aliasId, undefined);
   ctx.log('deleting connection alias', { aliasId });

@@ -3,6 +3,7 @@ import {
   UpdateConnectionAliasPermissionCommand,
 } from '@aws-sdk/client-workspaces';
 import { type ConnectionAliasContext, isSettling } from './client';
+import { assertNoSharedAssociation } from './shared-account-guard';
 import { describeError, isError } from '../shared/errors';
 import { retryWhileTransient } from '../shared/poll';
 
@@ -29,6 +30,7 @@ async function sharedAccounts(ctx: ConnectionAliasContext, aliasId: string): Pro
 export async function reconcileSharing(ctx: ConnectionAliasContext, aliasId: string, accountId: string | undefined): Promise<void> {
   const current = await sharedAccounts(ctx, aliasId);
   for (const other of current.filter((account) => account !== accountId)) {
+    await assertNoSharedAssociation(ctx, aliasId, other);
     ctx.log('unsharing connection alias', { aliasId, sharedAccountId: other });
     await setPermission(ctx, aliasId, other, false);
   }

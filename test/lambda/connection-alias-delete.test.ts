@@ -240,9 +240,10 @@ describe('settling and permanent errors during a Delete', () => {
     const result = handler(deleteEvent(), contextWith());
 
     // THEN
+    // Refused before any change: the owner cannot remove the shared account's association, so nothing else goes either.
     await expect(result).rejects.toThrow(
-      `Cannot stop sharing connection alias ${ALIAS_ID} with account ${SHARED_ACCOUNT}: that account still has it associated ` +
-      'with one of its directories and must disassociate it first',
+      `Connection alias ${ALIAS_ID} cannot be deleted: account ${SHARED_ACCOUNT} has it associated with its directory ${DIRECTORY} ` +
+      '(ASSOCIATED_WITH_SHARED_ACCOUNT). That account must remove its association first',
     );
     expect(account.changes).toEqual([]);
     expect(account.alias(ALIAS_ID)).toMatchObject({ state: 'CREATED', sharedWith: SHARED_ACCOUNT });

@@ -300,10 +300,11 @@ describe('Update of the share, in place', () => {
 
     // THEN
     await expect(result).rejects.toThrow(
-      `Cannot stop sharing connection alias ${ALIAS_ID} with account ${SHARED_ACCOUNT}: that account still has it associated ` +
-      'with one of its directories and must disassociate it first (ResourceAssociatedException: The connection alias is associated with a directory)',
+      `Connection alias ${ALIAS_ID} cannot stop being shared with account ${SHARED_ACCOUNT}: account ${SHARED_ACCOUNT} has it ` +
+      `associated with its directory ${DIRECTORY} (ASSOCIATED_WITH_SHARED_ACCOUNT). That account must remove its association first`,
     );
     expect(account.alias(ALIAS_ID)?.sharedWith).toBe(SHARED_ACCOUNT);
+    expect(account.alias(ALIAS_ID)?.associations).toEqual([expect.objectContaining({ directoryId: DIRECTORY })]);
   });
 
   test('reads every page of permissions and ignores ones that do not allow association', async () => {

@@ -4,11 +4,12 @@
 // the run; each cell reads "result API-calls/leaked/duplicated" for the step under test.
 // Run: npm run test:faults   (SEED=<n> varies the faults; CELLS=<n> runs that many cells at once, default 6)
 import { Cell, ConstructUnderTest, FAULTS, matrixTable, runCell } from '../../testkit';
+import { CONNECTION_ALIAS_ASSOCIATION } from './connection-alias-association-scenarios';
 import { CONNECTION_ALIAS } from './connection-alias-scenarios';
 import { EMAIL_ADDRESS_ALIAS } from './email-address-alias-scenarios';
 
 const SEED = Number(process.env.SEED ?? 20261121);
-const CONSTRUCTS: Array<ConstructUnderTest<any, any>> = [CONNECTION_ALIAS, EMAIL_ADDRESS_ALIAS];
+const CONSTRUCTS: Array<ConstructUnderTest<any, any>> = [CONNECTION_ALIAS, EMAIL_ADDRESS_ALIAS, CONNECTION_ALIAS_ASSOCIATION];
 
 /**
  * Cells known to fail today, each with why. A listed cell must still fail (test.failing), so a fix shows up

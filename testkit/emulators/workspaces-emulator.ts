@@ -127,6 +127,8 @@ export class WorkSpacesEmulator extends EmulatedEndpoint {
   private readonly records = new Map<string, AliasRecord>();
   /** Connection string -> the account it is reserved for: once created, a string belongs to that account for good. */
   private readonly reserved = new Map<string, string>();
+  /** Tags of directories, by "<account>/<region>/<directory id>". */
+  private readonly directoryTagMaps = new Map<string, Map<string, string>>();
   private readonly operations: ReadonlyMap<string, (input: any, now: number, caller: Caller) => unknown>;
 
   private constructor(options: WorkSpacesEmulatorOptions) {
@@ -163,6 +165,12 @@ export class WorkSpacesEmulator extends EmulatedEndpoint {
     this.directories.set(directoryId, { accountId: location.accountId ?? this.accountId, region: location.region ?? this.region });
   }
 
+  /** The tags of a directory (default: of the emulator's account and Region). A copy. */
+  public directoryTags(directoryId: string, location: { accountId?: string; region?: string } = {}): Record<string, string> {
+    const key = `${location.accountId ?? this.accountId}/${location.region ?? this.region}/${directoryId}`;
+    return Object.fromEntries(this.directoryTagMaps.get(key) ?? []);
+  }
+
   /** The ARN of an alias, in its owner's account and its Region. */
   public aliasArn(aliasId: string): string {
     const alias = this.records.get(aliasId);
@@ -195,12 +203,20 @@ export class WorkSpacesEmulator extends EmulatedEndpoint {
     }));
   }
 
-  /** A pre-existing CREATED alias that the code under test did not create (default: the emulator's account and Region); returns its id. */
-  public seedAlias(props: { connectionString: string; tags?: Record<string, string>; accountId?: string; region?: string }): string {
+  /**
+   * A pre-existing CREATED alias that the code under test did not create (default: the emulator's account and
+   * Region), optionally with a given id and shared with an account; returns its id.
+   */
+  public seedAlias(props: {
+    connectionString: string; tags?: Record<string, string>; accountId?: string; region?: string; aliasId?: string; sharedWith?: string;
+  }): string {
     const now = this.settle();
     const owner = { accountId: props.accountId ?? this.accountId, region: props.region ?? this.region };
     if (this.liveWithString(props.connectionString, owner)) throw new Error(`seedAlias: ${props.connectionString} already exists`);
-    return this.insert(props.connectionString, new Map(Object.entries(props.tags ?? {})), now, owner);
+    if (props.aliasId !== undefined && this.records.has(props.aliasId)) throw new Error(`seedAlias: ${props.aliasId} already exists`);
+    const aliasId = this.insert(props.connectionString, new Map(Object.entries(props.tags ?? {})), now, owner, props.aliasId);
+    this.records.get(aliasId)!.sharedWith = props.sharedWith;
+    return aliasId;
   }
 
   /** The shared account associates the alias with one of its directories; this takes effect at once. */
@@ -405,25 +421,42 @@ export class WorkSpacesEmulator extends EmulatedEndpoint {
   }
 
   private createTags(input: any, caller: Caller): unknown {
-    const alias = this.findOwned(input.ResourceId, caller, 'tag');
-    const merged = new Map(alias.tags);
+    const resource = this.taggable(input.ResourceId, caller, 'tag');
+    const merged = new Map(resource.tags);
     for (const [key, value] of tagEntries(input.Tags)) merged.set(key, value);
     if (merged.size > MAX_TAGS) throw limitExceeded(`A resource can have at most ${MAX_TAGS} tags.`);
-    alias.tags.clear();
-    for (const [key, value] of merged) alias.tags.set(key, value);
+    resource.tags.clear();
+    for (const [key, value] of merged) resource.tags.set(key, value);
     return {};
   }
 
   private deleteTags(input: any, caller: Caller): unknown {
-    const alias = this.findOwned(input.ResourceId, caller, 'untag');
+    const resource = this.taggable(input.ResourceId, caller, 'untag');
     if (!Array.isArray(input.TagKeys)) throw invalidParameter('TagKeys is required.');
-    for (const key of input.TagKeys) alias.tags.delete(String(key));
+    for (const key of input.TagKeys) resource.tags.delete(String(key));
     return {};
   }
 
   private describeTags(input: any, caller: Caller): unknown {
-    const alias = this.findOwned(input.ResourceId, caller, 'describe the tags of');
-    return { TagList: [...alias.tags].map(([Key, Value]) => ({ Key, Value })) };
+    const resource = this.taggable(input.ResourceId, caller, 'describe the tags of');
+    return { TagList: [...resource.tags].map(([Key, Value]) => ({ Key, Value })) };
+  }
+
+  /**
+   * What CreateTags, DeleteTags and DescribeTags act on: an alias of the caller's own, or a directory of the
+   * caller's in its Region (WorkSpaces tags registered directories by their id too). [assumed] A directory that is
+   * not declared (when directories are declared), or another account's, is ResourceNotFoundException.
+   */
+  private taggable(resourceId: unknown, caller: Caller, action: string): { readonly tags: Map<string, string> } {
+    if (typeof resourceId === 'string' && /^(d|wsd)-/.test(resourceId)) {
+      const directory = this.directories?.get(resourceId);
+      if (this.directories && (!directory || directory.accountId !== caller.accountId || directory.region !== caller.region)) throw notFound(resourceId);
+      const key = `${caller.accountId}/${caller.region}/${resourceId}`;
+      if (!this.directoryTagMaps.has(key)) this.directoryTagMaps.set(key, new Map());
+      this.touch(`arn:aws:workspaces:${caller.region}:${caller.accountId}:directoryid/${resourceId}`);
+      return { tags: this.directoryTagMaps.get(key)! };
+    }
+    return this.findOwned(resourceId, caller, action);
   }
 
   /** Drops aliases and associations whose removal has completed; returns the time it resolved against. */
@@ -469,11 +502,11 @@ export class WorkSpacesEmulator extends EmulatedEndpoint {
     return [...this.records.values()].find((a) => a.connectionString === connectionString && a.ownerAccountId === owner.accountId && a.region === owner.region);
   }
 
-  private insert(connectionString: string, tags: Map<string, string>, createdAt: number, owner: { accountId: string; region: string }): string {
-    let aliasId: string;
-    do {
+  private insert(connectionString: string, tags: Map<string, string>, createdAt: number, owner: { accountId: string; region: string }, given?: string): string {
+    let aliasId = given ?? '';
+    while (aliasId === '' || (given === undefined && this.records.has(aliasId))) {
       aliasId = `wsca-${randomString(10, '0123456789abcdefghijklmnopqrstuvwxyz')}`;
-    } while (this.records.has(aliasId));
+    }
     this.records.set(aliasId, { aliasId, region: owner.region, connectionString, ownerAccountId: owner.accountId, createdAt, tags, associations: [] });
     this.reserved.set(connectionString.toLowerCase(), owner.accountId);
     this.created.push({ aliasId, accountId: owner.accountId, region: owner.region, at: Date.now() });
