@@ -3,7 +3,8 @@
 import { ConnectClient, ResourceConflictException, ResourceNotFoundException } from '@aws-sdk/client-connect';
 import { mockClient } from 'aws-sdk-client-mock';
 import { createHash } from 'crypto';
-import { eventBuilders } from './cloudformation-events';
+import { VirtualClock } from '../../testkit/clock/virtual-clock';
+import { eventBuilders } from '../../testkit/cloudformation/events';
 import { FakeConnect } from './fake-connect';
 import type { CustomResourceEvent, LambdaContextLike } from '../../lambda/shared/cloudformation';
 import { sleep } from '../../lambda/shared/sleep';
@@ -72,22 +73,16 @@ export function contextWith(ms: number): LambdaContextLike {
 }
 
 /** Virtual time: Date.now() reads it and the mocked sleep() advances it. */
-export const clock = { now: 0, started: 0 };
+export const clock = new VirtualClock();
 
 export function elapsedMs(): number {
-  return clock.now - clock.started;
+  return clock.elapsedMs();
 }
 
 /** A fresh account behind the mock, with addresses P, Q, B, C and OTHER in INSTANCE and no alias. */
 export function resetConnect(): FakeConnect {
   connect.reset();
-  clock.now = 1_800_000_000_000;
-  clock.started = clock.now;
-  jest.spyOn(Date, 'now').mockImplementation(() => clock.now);
-  jest.mocked(sleep).mockReset();
-  jest.mocked(sleep).mockImplementation(async (ms: number) => {
-    clock.now += ms;
-  });
+  clock.install(jest.mocked(sleep));
   jest.spyOn(console, 'log').mockImplementation(() => undefined);
   const account = new FakeConnect(INSTANCE);
   [P, Q, B, C, OTHER].forEach((id) => account.addAddress(id));

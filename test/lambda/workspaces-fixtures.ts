@@ -8,7 +8,8 @@ import type {
   CloudFormationCustomResourceUpdateEvent,
 } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
-import { eventBuilders } from './cloudformation-events';
+import { VirtualClock } from '../../testkit/clock/virtual-clock';
+import { eventBuilders } from '../../testkit/cloudformation/events';
 import { FakeWorkSpaces } from './fake-workspaces';
 import type { LambdaContextLike } from '../../lambda/shared/cloudformation';
 import { sleep } from '../../lambda/shared/sleep';
@@ -110,10 +111,10 @@ export function throttled(): Error {
 // ---- per-test setup ----
 
 /** Virtual time: Date.now() reads it and the mocked sleep() advances it, so deadlines pass without waiting. */
-export const clock = { now: 0, started: 0 };
+export const clock = new VirtualClock();
 
 export function elapsedMs(): number {
-  return clock.now - clock.started;
+  return clock.elapsedMs();
 }
 
 /** How many times the handler sent `command`. */
@@ -127,13 +128,7 @@ export function sent(command: Parameters<typeof ws.commandCalls>[0]): number {
  */
 export function resetWorkSpaces(): FakeWorkSpaces {
   ws.reset();
-  clock.now = 1_800_000_000_000;
-  clock.started = clock.now;
-  jest.spyOn(Date, 'now').mockImplementation(() => clock.now);
-  jest.mocked(sleep).mockReset();
-  jest.mocked(sleep).mockImplementation(async (ms: number) => {
-    clock.now += ms;
-  });
+  clock.install(jest.mocked(sleep));
   jest.spyOn(console, 'log').mockImplementation(() => undefined);
   const account = new FakeWorkSpaces(OWNER_ACCOUNT, [ALIAS_ID, NEW_ALIAS_ID]);
   account.install(ws);
