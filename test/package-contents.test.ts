@@ -4,7 +4,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 
 // What `npm pack` ships: exactly what a consumer needs (the compiled library, the jsii assembly, the bundled
-// handlers, README, API.md, LICENSE) and nothing else. Runs after the build (`npm test` builds first).
+// handlers, README, API.md, LICENSE) and the README examples translated by jsii-rosetta (.jsii.tabl.json, which
+// Construct Hub shows instead of translating again without our fixtures) and nothing else. Runs after the build (`npm test` builds first).
 // `--ignore-scripts` skips `prepare`: re-bundling here would delete and rewrite assets/ while other test files,
 // running in parallel, execute those handlers.
 
@@ -38,11 +39,11 @@ describe('npm package', () => {
     const allowed = [
       /^lib\/(?:[a-z0-9-]+\/)*[a-z0-9-]+\.(?:js|d\.ts)$/,
       /^assets\/[a-z0-9-]+\/index\.js$/,
-      /^(?:package\.json|\.jsii|README\.md|API\.md|LICENSE)$/,
+      /^(?:package\.json|\.jsii|\.jsii\.tabl\.json|README\.md|API\.md|LICENSE)$/,
     ];
 
     expect(files.filter((file) => !allowed.some((pattern) => pattern.test(file)))).toEqual([]);
-    expect(files).toEqual(expect.arrayContaining(['package.json', '.jsii', 'README.md', 'API.md', 'LICENSE']));
+    expect(files).toEqual(expect.arrayContaining(['package.json', '.jsii', '.jsii.tabl.json', 'README.md', 'API.md', 'LICENSE']));
   });
 
   test('every library source is there compiled, with its declarations, and nothing stale beside them', () => {
