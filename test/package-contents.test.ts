@@ -4,8 +4,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 
 // What `npm pack` ships: exactly what a consumer needs (the compiled library, the jsii assembly, the bundled
-// handlers, README, API.md, LICENSE) and the README examples translated by jsii-rosetta (.jsii.tabl.json, which
-// Construct Hub shows instead of translating again without our fixtures) and nothing else. Runs after the build (`npm test` builds first).
+// handlers, README, API.md, LICENSE, and the examples as jsii-rosetta translated them with our fixtures,
+// .jsii.tabl.json, which Construct Hub shows instead of translating them again) and nothing else. Runs after
+// the build (`npm test` builds first).
 // `--ignore-scripts` skips `prepare`: re-bundling here would delete and rewrite assets/ while other test files,
 // running in parallel, execute those handlers.
 
