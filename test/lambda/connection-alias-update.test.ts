@@ -22,6 +22,8 @@ import {
   OTHER_DIRECTORY,
   OTHER_SHARED_ACCOUNT,
   OWNER_TAG_KEY,
+  STACK_NAME,
+  STACK_TAG_KEY,
   SHARED_ACCOUNT,
   contextWith,
   ourTags,
@@ -48,7 +50,7 @@ afterEach(() => {
   jest.restoreAllMocks();
 });
 
-const OWNER_TAG = { Key: OWNER_TAG_KEY, Value: ownerTagValue() };
+const MARKS = [{ Key: OWNER_TAG_KEY, Value: ownerTagValue() }, { Key: STACK_TAG_KEY, Value: STACK_NAME }];
 const refused = () => new ResourceAssociatedException({ message: 'The connection alias is already associated', $metadata: {} });
 
 describe('Update of tags, in place', () => {
@@ -63,7 +65,8 @@ describe('Update of tags, in place', () => {
     // THEN
     expect(account.alias(ALIAS_ID)?.tags).toEqual(ourTags({ team: 'desktops', cost: '42', 'aws:cloudformation:stack-name': 'DesktopStack' }));
     expect(ws).toHaveReceivedCommandWith(DeleteTagsCommand, { ResourceId: ALIAS_ID, TagKeys: ['env'] });
-    expect(ws).toHaveReceivedCommandWith(CreateTagsCommand, { ResourceId: ALIAS_ID, Tags: [...desired, OWNER_TAG] });
+    // the stack tag rides along with every CreateTags (the IAM policy requires it)
+    expect(ws).toHaveReceivedCommandWith(CreateTagsCommand, { ResourceId: ALIAS_ID, Tags: [...desired, MARKS[1]] });
     // delete first, so that swapping keys never trips the 50-tag limit
     expect(account.changes).toEqual([`DeleteTags ${ALIAS_ID}`, `CreateTags ${ALIAS_ID}`]);
     expect(result).toEqual({ PhysicalResourceId: ALIAS_ID, Data: { AliasId: ALIAS_ID, ConnectionString: CONNECTION_STRING, ConnectionIdentifier: '' } });
@@ -116,8 +119,30 @@ describe('Update of tags, in place', () => {
     await handler(updateEvent(props({ Tags: [{ Key: 'team', Value: 'vdi' }] }), props()), contextWith());
 
     // THEN
-    expect(ws).toHaveReceivedCommandWith(CreateTagsCommand, { ResourceId: ALIAS_ID, Tags: [OWNER_TAG] });
+    expect(ws).toHaveReceivedCommandWith(CreateTagsCommand, { ResourceId: ALIAS_ID, Tags: [...MARKS] });
     expect(account.alias(ALIAS_ID)?.tags).toEqual(ourTags({ team: 'vdi' }));
+  });
+});
+
+describe('Update of an alias this resource does not own', () => {
+  test.each([
+    [
+      'another resource of this stack took it over',
+      { [OWNER_TAG_KEY]: ownerTagValue(STACK_NAME, 'RenamedAlias9F8E7D6C'), [STACK_TAG_KEY]: STACK_NAME, team: 'vdi' },
+      'another resource of this stack',
+    ],
+    ['another stack marked it', { [OWNER_TAG_KEY]: ownerTagValue('OtherStack', 'Alias'), [STACK_TAG_KEY]: 'OtherStack', team: 'vdi' }, 'stack OtherStack'],
+  ])('fails naming the owner and changes nothing when %s', async (_, tags, owner) => {
+    // GIVEN
+    account.seed({ id: ALIAS_ID, tags, association: { directoryId: DIRECTORY } });
+
+    // WHEN
+    const result = handler(updateEvent(props({ Tags: [{ Key: 'team', Value: 'euc' }] }), props({ Tags: [{ Key: 'team', Value: 'vdi' }], DirectoryId: DIRECTORY })), contextWith());
+
+    // THEN
+    await expect(result).rejects.toThrow(`Connection alias ${ALIAS_ID} is now owned by ${owner}`);
+    expect(account.changes).toEqual([]);
+    expect(account.alias(ALIAS_ID)).toMatchObject({ tags, associations: [expect.objectContaining({ directoryId: DIRECTORY })] });
   });
 });
 
@@ -340,7 +365,7 @@ describe('Update that needs a new alias', () => {
     const result = await handler(updateEvent({ ...old, ConnectionString: NEW_CONNECTION_STRING }, old), contextWith());
 
     // THEN
-    expect(ws).toHaveReceivedCommandWith(CreateConnectionAliasCommand, { ConnectionString: NEW_CONNECTION_STRING, Tags: [OWNER_TAG] });
+    expect(ws).toHaveReceivedCommandWith(CreateConnectionAliasCommand, { ConnectionString: NEW_CONNECTION_STRING, Tags: [...MARKS] });
     expect(account.alias(NEW_ALIAS_ID)).toMatchObject({ state: 'CREATED', connectionString: NEW_CONNECTION_STRING, sharedWith: SHARED_ACCOUNT, associations: [expect.objectContaining({ directoryId: DIRECTORY })] });
     expect(account.alias(ALIAS_ID)).toMatchObject({ state: 'CREATED', connectionString: CONNECTION_STRING, sharedWith: SHARED_ACCOUNT });
     expect(result).toEqual({
@@ -408,7 +433,7 @@ describe('Update that needs a new alias', () => {
     const result = await handler(updateEvent(properties, properties), contextWith());
 
     // THEN
-    expect(ws).toHaveReceivedCommandWith(CreateConnectionAliasCommand, { ConnectionString: CONNECTION_STRING, Tags: [{ Key: 'team', Value: 'vdi' }, OWNER_TAG] });
+    expect(ws).toHaveReceivedCommandWith(CreateConnectionAliasCommand, { ConnectionString: CONNECTION_STRING, Tags: [{ Key: 'team', Value: 'vdi' }, ...MARKS] });
     expect(result).toEqual({ PhysicalResourceId: NEW_ALIAS_ID, Data: { AliasId: NEW_ALIAS_ID, ConnectionString: CONNECTION_STRING, ConnectionIdentifier: '' } });
     expect(account.alias(NEW_ALIAS_ID)?.tags).toEqual(ourTags({ team: 'vdi' }));
   });
