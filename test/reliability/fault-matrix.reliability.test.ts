@@ -16,11 +16,6 @@ const CONSTRUCTS: Array<ConstructUnderTest<any, any>> = [CONNECTION_ALIAS, EMAIL
  */
 const SDK_GIVES_UP = 'the handler stops when all 8 SDK attempts of one call are throttled, instead of retrying within its time budget';
 const KNOWN_FAILURES: Record<string, string> = {
-  'ConnectionAlias / create / throttling 70%': `${SDK_GIVES_UP}; the failed Create's undo gives up too and leaks the alias`,
-  'ConnectionAlias / update tags / throttling 70%': SDK_GIVES_UP,
-  'ConnectionAlias / move directory / throttling 70%': SDK_GIVES_UP,
-  'ConnectionAlias / move share / throttling 70%': SDK_GIVES_UP,
-  'ConnectionAlias / delete / throttling 70%': SDK_GIVES_UP,
   'EmailAddressAlias / alias swap (cleanup delete) / throttling 70%': SDK_GIVES_UP,
   'EmailAddressAlias / delete / throttling 70%': SDK_GIVES_UP,
 };
