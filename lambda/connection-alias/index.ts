@@ -5,17 +5,16 @@ import type {
 } from 'aws-lambda';
 import { createAlias, deleteAlias, describeAlias, findAliasByConnectionString, waitUntilCreated, waitUntilGone } from './alias';
 import { reconcileAssociation } from './association';
-import { ALIAS_KEYS, type ConnectionAliasContext, workspaces } from './client';
+import { ALIAS_KEYS, type ConnectionAliasContext, connectionAliasContextUntil, workspacesUntil } from './client';
 import { parseProperties, DesiredAlias } from './properties';
 import { reconcileSharing } from './sharing';
 import { reconcileTags } from './tags';
 import { assertOwnedForUpdate, claimAlias, type Obtained, releaseAlias, takeOver } from './alias-ownership';
 import { CONNECTION_ALIAS_ATTRIBUTES as ATTR } from '../../lib/private/connection-alias-properties';
 import { OWNER_TAG_KEY, connectionAliasIdProblem } from '../../lib/private/validation';
-import { boundByDeadline } from '../shared/bounded-client';
 import type { CustomResourceEvent, LambdaContextLike, OnEventResponse } from '../shared/cloudformation';
 import { describeError, isError } from '../shared/errors';
-import { runHandler, until } from '../shared/handler';
+import { runHandler } from '../shared/handler';
 import { ownerOf, ownMarks, type Release } from '../shared/ownership';
 import { retryServiceErrors } from '../shared/poll';
 import { WORKSPACES_UNDO_RESERVE_MS, workDeadline } from '../shared/time-budget';
@@ -23,7 +22,7 @@ import { WORKSPACES_UNDO_RESERVE_MS, workDeadline } from '../shared/time-budget'
 /** onEvent handler of Custom::WorkSpacesConnectionAlias for the custom-resources Provider framework. */
 export function handler(event: CustomResourceEvent, context: LambdaContextLike): Promise<OnEventResponse> {
   return runHandler<ConnectionAliasContext>(event, context, {
-    context: (base) => ({ ...base, client: boundByDeadline(workspaces, base.deadline), owner: ownerOf(event) }),
+    context: (base) => ({ ...base, client: workspacesUntil(base.deadline), owner: ownerOf(event) }),
     onCreate,
     onUpdate,
     onDelete,
@@ -59,7 +58,7 @@ async function onDelete(event: CloudFormationCustomResourceDeleteEvent, ctx: Con
  * cleanup phase, after the whole stack update succeeded, so a rollback can still return to it).
  */
 async function provision(ctx: ConnectionAliasContext, desired: DesiredAlias): Promise<OnEventResponse> {
-  const work = until(ctx, workDeadline(ctx.deadline, WORKSPACES_UNDO_RESERVE_MS));
+  const work = connectionAliasContextUntil(ctx, workDeadline(ctx.deadline, WORKSPACES_UNDO_RESERVE_MS));
   const { aliasId, created, claimed } = await obtainAlias(work, desired);
   try {
     if (claimed?.kind === 'renamed') {

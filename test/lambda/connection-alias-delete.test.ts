@@ -32,6 +32,7 @@ import {
   resetWorkSpaces,
   sent,
   settling,
+  throttled,
   ws,
 } from './workspaces-fixtures';
 import { handler } from '../../lambda/connection-alias';
@@ -421,5 +422,37 @@ describe('a Delete removes only what this resource owns', () => {
     // THEN
     expect(ws).toHaveReceivedCommandWith(CreateTagsCommand, { ResourceId: ALIAS_ID, Tags: [...Object.entries(ourMarks()).map(([Key, Value]) => ({ Key, Value }))] });
     expect(account.aliasIds()).toEqual([]);
+  });
+});
+
+describe('sustained throttling outside an undo', () => {
+  test('a Delete whose calls stay throttled beyond the SDK attempts sends them again until they go through', async () => {
+    // GIVEN each refusal stands for a call whose 8 SDK attempts were all throttled
+    account.seed({ id: ALIAS_ID, tags: ourTags(), sharedWith: SHARED_ACCOUNT });
+    account.fail('DescribeTags', { error: throttled }, 5);
+    account.fail('UpdateConnectionAliasPermission', { error: throttled }, 5);
+    account.fail('DeleteConnectionAlias', { error: throttled }, 5);
+
+    // WHEN
+    const result = await handler(deleteEvent(ALIAS_ID), contextWith());
+
+    // THEN
+    expect(result).toEqual({ PhysicalResourceId: ALIAS_ID });
+    expect(account.aliasIds()).toEqual([]);
+    expect(sent(DeleteConnectionAliasCommand)).toBe(6);
+  });
+
+  test('throttling that outlasts the whole budget fails with the service message by the answer deadline', async () => {
+    // GIVEN
+    account.seed({ id: ALIAS_ID, tags: ourTags() });
+    account.fail('DeleteConnectionAlias', { error: throttled }, Infinity);
+
+    // WHEN
+    const result = handler(deleteEvent(ALIAS_ID), contextWith(TEN_MINUTES));
+
+    // THEN
+    await expect(result).rejects.toThrow(/^ThrottlingException: Rate exceeded$/);
+    expect(elapsedMs()).toBeLessThanOrEqual(deadlinesFor(TEN_MINUTES).answerBy);
+    expect(account.aliasIds()).toEqual([ALIAS_ID]);
   });
 });
