@@ -20,8 +20,9 @@ interface BundleBudget {
 // - overFloorBytes: about 10 % above, room for a new error message or a small guard; a new code path of any
 //   size crosses it and should be weighed against what it costs every cold start.
 const BUDGETS: BundleBudget[] = [
-  // connection-alias (330,189 B; 18,522 B over the floor, once the handler followed the ownership protocol:
-  // rename takeover, hand-back and confirmation, Deletes and Updates that check the owner, and their messages).
+  // connection-alias (330,473 B; 18,806 B over the floor, once the handler followed the ownership protocol:
+  // rename takeover, hand-back and confirmation, Deletes and Updates that check the owner, calls sent again
+  // under sustained throttling, and their messages).
   { name: 'connection-alias', bundleBytes: 340_000, overFloorBytes: 20_400 },
   // email-address-alias (505,089 B; 11,189 B over the floor, after the same change).
   { name: 'email-address-alias', bundleBytes: 528_000, overFloorBytes: 12_300 },
