@@ -9,7 +9,8 @@ import {
   ConnectionAliasAssociationProperties,
 } from './private/connection-alias-association-properties';
 import { validateProp, validateRemovalPolicy } from './private/construct-validation';
-import { OWNER_TAG_KEY, directoryIdProblem } from './private/validation';
+import { ownedByThisStack } from './private/owned-by-this-stack';
+import { directoryIdProblem, OWNER_TAG_KEY } from './private/validation';
 import { WORKSPACES_PROVIDER_KIND } from './private/workspaces-provider-kind';
 
 /**
@@ -174,11 +175,11 @@ function grantAssociation(provider: AliasProvider, alias: IConnectionAlias, dire
   ]);
   if (alias instanceof ConnectionAlias && Stack.of(alias) === stack) {
     // The ARN of an alias that this stack's handler creates is known only once it exists: naming it would make
-    // the handler's policy wait for the alias and the alias for the policy. Such aliases carry the owner tag.
+    // the handler's policy wait for the alias and the alias for the policy. Such aliases carry the stack tag.
     provider.grantOnce('association:own-aliases', () => [{
       actions: ['workspaces:AssociateConnectionAlias', 'workspaces:DisassociateConnectionAlias'],
       resources: [stack.formatArn({ service: 'workspaces', resource: 'connectionalias', resourceName: '*' })],
-      conditions: { Null: { [`aws:ResourceTag/${OWNER_TAG_KEY}`]: 'false' } },
+      conditions: ownedByThisStack(),
     }]);
   } else {
     // Keyed by the ARN itself: two associations of one alias grant it once.

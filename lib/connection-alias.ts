@@ -6,10 +6,12 @@ import type { ConnectionAliasAttributes } from './connection-alias-attributes';
 import type { IConnectionAliasAssociation } from './connection-alias-association';
 import { AliasProvider } from './private/alias-provider';
 import { recordAssociationFacts } from './private/association-facts';
+import { markedForThisStack, ownedByThisStack } from './private/owned-by-this-stack';
 import { CONNECTION_ALIAS_ATTRIBUTES as ATTR, ConnectionAliasProperties } from './private/connection-alias-properties';
 import { validateProp, validateRemovalPolicy } from './private/construct-validation';
 import {
   OWNER_TAG_KEY,
+  STACK_TAG_KEY,
   aliasIdProblem,
   connectionAliasIdProblem,
   connectionStringProblem,
@@ -252,9 +254,10 @@ function ownAccountProblem(account: string, stackAccount: string): string | unde
 
 /**
  * The WorkSpaces permissions the handler needs. Per the Service Authorization Reference, CreateConnectionAlias,
- * DescribeConnectionAliases and the tag actions take no resource ARN, so those are scoped by tag conditions
- * (the owner tag must ride along with Create and CreateTags, and DeleteTags cannot remove it): tag conditions
- * are the boundary there. The others are scoped to connection aliases that carry the owner marker, and
+ * DescribeConnectionAliases and the tag actions take no resource ARN, so those are scoped by tag conditions:
+ * Create and CreateTags only in requests that mark the alias with this stack's name, and DeleteTags never of
+ * the owner or stack tag. The others are scoped to connection aliases whose stack tag names this stack (so
+ * no stack's handler can change another stack's aliases, or any alias made by hand), and
  * AssociateConnectionAlias also to the stack's directories (each by its id, a token included).
  */
 function grantAliasManagement(provider: AliasProvider, directoryId: string | undefined): void {
@@ -262,15 +265,15 @@ function grantAliasManagement(provider: AliasProvider, directoryId: string | und
   const aliases = stack.formatArn({ service: 'workspaces', resource: 'connectionalias', resourceName: '*' });
   provider.grantOnce('connection-aliases', () => [
     {
-      // CreateTags is a dependent action of CreateConnectionAlias; the handler sends the owner tag with both.
+      // CreateTags is a dependent action of CreateConnectionAlias; the handler sends the stack tag with both.
       actions: ['workspaces:CreateConnectionAlias', 'workspaces:CreateTags'],
       resources: ['*'],
-      conditions: { 'ForAnyValue:StringEquals': { 'aws:TagKeys': [OWNER_TAG_KEY] } },
+      conditions: markedForThisStack(),
     },
     {
       actions: ['workspaces:DeleteTags'],
       resources: ['*'],
-      conditions: { 'ForAllValues:StringNotEquals': { 'aws:TagKeys': [OWNER_TAG_KEY] } },
+      conditions: { 'ForAllValues:StringNotEquals': { 'aws:TagKeys': [OWNER_TAG_KEY, STACK_TAG_KEY] } },
     },
     { actions: ['workspaces:DescribeConnectionAliases', 'workspaces:DescribeTags'], resources: ['*'] },
     {
@@ -281,15 +284,15 @@ function grantAliasManagement(provider: AliasProvider, directoryId: string | und
         'workspaces:UpdateConnectionAliasPermission',
       ],
       resources: [aliases],
-      conditions: OWNED,
+      conditions: ownedByThisStack(),
     },
   ]);
   if (directoryId !== undefined) {
     // IAM authorises AssociateConnectionAlias once per resource it names, the alias and the directory, each
-    // against the statements that list it: the alias only if it carries the owner marker (any of the account's
-    // other aliases stays out of reach), the directory by its ARN alone (directories carry no such tag).
+    // against the statements that list it: the alias only if its stack tag names this stack (any of the
+    // account's other aliases stays out of reach), the directory by its ARN alone (directories carry no such tag).
     provider.grantOnce('associate-owned-aliases', () => [
-      { actions: ['workspaces:AssociateConnectionAlias'], resources: [aliases], conditions: OWNED },
+      { actions: ['workspaces:AssociateConnectionAlias'], resources: [aliases], conditions: ownedByThisStack() },
     ]);
     // A token goes into the ARN as it is: it resolves to the one directory at deploy time.
     provider.grantOnce(`directory:${directoryId}`, () => [{
@@ -299,5 +302,3 @@ function grantAliasManagement(provider: AliasProvider, directoryId: string | und
   }
 }
 
-/** The resource carries the owner marker that the handler tags every alias it creates with. */
-const OWNED = { Null: { [`aws:ResourceTag/${OWNER_TAG_KEY}`]: 'false' } };

@@ -32,7 +32,7 @@ function state(workspaces: WorkSpacesEmulator, connect: ConnectEmulator): void {
   console.log('  state:');
   for (const alias of workspaces.aliases()) {
     const associations = alias.associations.map((a) => `${a.resourceId} ${a.associationStatus} (ConnectionIdentifier ${a.connectionIdentifier})`).join(', ') || 'not associated';
-    const { 'cdk-aliases:owner': _owner, ...tags } = alias.tags;
+    const tags = Object.fromEntries(Object.entries(alias.tags).filter(([key]) => !key.startsWith('cdk-aliases:')));
     console.log(`    WorkSpaces ${alias.aliasId} ${alias.connectionString} ${alias.state}; ${associations}; shared with ${alias.sharedWith.join(', ') || 'nobody'}; tags ${JSON.stringify(tags)}`);
     const identifier = alias.associations[0]?.connectionIdentifier;
     const before = identifiers.get(alias.aliasId);

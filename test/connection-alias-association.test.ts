@@ -81,10 +81,10 @@ describe('the custom resource', () => {
       AliasId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^Alias'), 'AliasId'] },
       OwnerAccountId: '222222222222',
     });
-    // Its ARN exists only once the alias does: the grant is on the stack's aliases that carry the owner tag.
+    // Its ARN exists only once the alias does: the grant is on the aliases whose stack tag names this stack.
     expect(handlerStatements()).toContainEqual({
       Action: ['workspaces:AssociateConnectionAlias', 'workspaces:DisassociateConnectionAlias'],
-      Condition: { Null: { 'aws:ResourceTag/cdk-aliases:owner': 'false' } },
+      Condition: { StringEquals: { 'aws:ResourceTag/cdk-aliases:stack': { Ref: 'AWS::StackName' } } },
       Effect: 'Allow',
       Resource: arn('222222222222', 'connectionalias/*'),
     });
@@ -281,6 +281,7 @@ describe('IAM, evaluated', () => {
       if (Array.isArray(value)) return value.map(resolve);
       if (value && typeof value === 'object') {
         if (value.Ref === 'AWS::Partition') return 'aws';
+        if (value.Ref === 'AWS::StackName') return stack.stackName;
         if (value['Fn::Join']) return value['Fn::Join'][1].map(resolve).join(value['Fn::Join'][0]);
         return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, resolve(v)]));
       }
@@ -348,13 +349,15 @@ describe('IAM, evaluated', () => {
     expect(await allowed('workspaces:DeleteTags', '*', { 'aws:TagKeys': ['cdk-aliases:owner'] })).toBe(false);
   });
 
-  test('an alias of the same stack: only aliases that carry the owner tag', async () => {
+  test('an alias of the same stack: only aliases whose stack tag names this stack', async () => {
     const alias = new ConnectionAlias(stack, 'Alias', { connectionString: 'desktop.example.com' });
     new ConnectionAliasAssociation(stack, 'Assoc', { alias, directoryId: 'd-2222222222' });
     const own = 'arn:aws:workspaces:us-east-1:222222222222:connectionalias/wsca-owned00000';
 
-    expect(await allowed('workspaces:AssociateConnectionAlias', own, { 'aws:ResourceTag/cdk-aliases:owner': 'abc' })).toBe(true);
-    expect(await allowed('workspaces:DisassociateConnectionAlias', own, { 'aws:ResourceTag/cdk-aliases:owner': 'abc' })).toBe(true);
+    expect(await allowed('workspaces:AssociateConnectionAlias', own, { 'aws:ResourceTag/cdk-aliases:stack': stack.stackName })).toBe(true);
+    expect(await allowed('workspaces:DisassociateConnectionAlias', own, { 'aws:ResourceTag/cdk-aliases:stack': stack.stackName })).toBe(true);
+    expect(await allowed('workspaces:DisassociateConnectionAlias', own, { 'aws:ResourceTag/cdk-aliases:stack': 'OtherStack' })).toBe(false);
+    expect(await allowed('workspaces:DisassociateConnectionAlias', own, { 'aws:ResourceTag/cdk-aliases:owner': 'abc' })).toBe(false);
     expect(await allowed('workspaces:DisassociateConnectionAlias', own)).toBe(false);
   });
 });

@@ -158,17 +158,18 @@ describe('the provider', () => {
 
     const statements = handlerPolicyStatements();
     const aliases = arn(':workspaces:us-east-1:111111111111:connectionalias/*');
-    const owned = { Null: { 'aws:ResourceTag/cdk-aliases:owner': 'false' } };
+    // The stack's own name as CloudFormation knows it: what the handler reads from the StackId and tags with.
+    const owned = { StringEquals: { 'aws:ResourceTag/cdk-aliases:stack': { Ref: 'AWS::StackName' } } };
     expect(statements).toEqual([
       {
         Action: ['workspaces:CreateConnectionAlias', 'workspaces:CreateTags'],
-        Condition: { 'ForAnyValue:StringEquals': { 'aws:TagKeys': ['cdk-aliases:owner'] } },
+        Condition: { StringEquals: { 'aws:RequestTag/cdk-aliases:stack': { Ref: 'AWS::StackName' } } },
         Effect: 'Allow',
         Resource: '*',
       },
       {
         Action: 'workspaces:DeleteTags',
-        Condition: { 'ForAllValues:StringNotEquals': { 'aws:TagKeys': ['cdk-aliases:owner'] } },
+        Condition: { 'ForAllValues:StringNotEquals': { 'aws:TagKeys': ['cdk-aliases:owner', 'cdk-aliases:stack'] } },
         Effect: 'Allow',
         Resource: '*',
       },
@@ -184,7 +185,7 @@ describe('the provider', () => {
         Effect: 'Allow',
         Resource: aliases,
       },
-      // Associate: the alias only if it is owned, and each directory by its ARN alone.
+      // Associate: the alias only if this stack marked it, and each directory by its ARN alone.
       { Action: 'workspaces:AssociateConnectionAlias', Condition: owned, Effect: 'Allow', Resource: aliases },
       { Action: 'workspaces:AssociateConnectionAlias', Effect: 'Allow', Resource: arn(':workspaces:us-east-1:111111111111:directory/d-1234567890') },
       { Action: 'workspaces:AssociateConnectionAlias', Effect: 'Allow', Resource: arn(':workspaces:us-east-1:111111111111:directory/d-abcdef0123') },
@@ -328,20 +329,23 @@ describe('validation at synth', () => {
     expect(() => new ConnectionAlias(agnostic, 'Alias', { connectionString: 'a.example.com', sharedAccountId: '111111111111' })).not.toThrow();
   });
 
-  test('a reserved tag key fails at synth', () => {
-    const alias = new ConnectionAlias(stack, 'Alias', { connectionString: 'a.example.com' });
-    Tags.of(alias).add('cdk-aliases:owner', 'me');
+  test.each(['cdk-aliases:owner', 'cdk-aliases:stack', 'cdk-aliases:previous-owner', 'cdk-aliases:anything', 'CDK-Aliases:owner'])(
+    'the reserved tag key %s fails at synth',
+    (key) => {
+      const alias = new ConnectionAlias(stack, 'Alias', { connectionString: 'a.example.com' });
+      Tags.of(alias).add(key, 'me');
 
-    expect(() => Template.fromStack(stack)).toThrow(/the key 'cdk-aliases:owner' is reserved/);
-  });
+      expect(() => Template.fromStack(stack)).toThrow(`the key '${key}' is reserved (keys starting with 'aws:' or 'cdk-aliases:' cannot be set)`);
+    },
+  );
 
-  test('more than 49 tags fail at synth', () => {
+  test('more than 47 tags fail at synth (WorkSpaces allows 50; the handler keeps three for its marks)', () => {
     const alias = new ConnectionAlias(stack, 'Alias', { connectionString: 'a.example.com' });
-    for (let i = 0; i < 50; i++) {
+    for (let i = 0; i < 48; i++) {
       Tags.of(alias).add(`key${i}`, 'v');
     }
 
-    expect(() => Template.fromStack(stack)).toThrow(/at most 49 tags/);
+    expect(() => Template.fromStack(stack)).toThrow(/at most 47 tags/);
   });
 });
 

@@ -14,7 +14,7 @@ const WORKSPACES_ACTIONS = new Set([
   'workspaces:DisassociateConnectionAlias', 'workspaces:UpdateConnectionAliasPermission', 'workspaces:AssociateConnectionAlias',
 ]);
 const ONLY_ON_STAR = new Set(['workspaces:CreateConnectionAlias', 'workspaces:CreateTags', 'workspaces:DeleteTags', 'workspaces:DescribeConnectionAliases', 'workspaces:DescribeTags']);
-/** Of those, the ones that change something must be held to the owner tag by a condition. */
+/** Of those, the ones that change something must be held to the library's marks by a condition. */
 const CONDITIONED_ON_STAR = new Set(['workspaces:CreateConnectionAlias', 'workspaces:CreateTags', 'workspaces:DeleteTags']);
 const CONNECT_ACTIONS = new Set([
   'connect:AssociateEmailAddressAlias', 'connect:DisassociateEmailAddressAlias', 'connect:DescribeEmailAddress', 'connect:TagResource', 'connect:UntagResource',
@@ -71,13 +71,16 @@ describe.each(stacks().map((stack) => [stack.stackName, stack] as const))('%s', 
           if (resources.includes('"*"')) {
             actions.forEach((action) => expect(ONLY_ON_STAR).toContain(action));
             if (actions.some((action) => CONDITIONED_ON_STAR.has(action))) {
-              expect(JSON.stringify(statement.Condition)).toContain('cdk-aliases:owner');
+              // Create and CreateTags must tag with this stack's name; DeleteTags may not remove the marks.
+              expect(JSON.stringify(statement.Condition)).toMatch(
+                /^\{"StringEquals":\{"aws:RequestTag\/cdk-aliases:stack":\{"Ref":"AWS::StackName"\}\}\}$|"aws:TagKeys":\["cdk-aliases:owner","cdk-aliases:stack"\]/,
+              );
             }
           } else {
             resources.forEach((resource) => expect(resource).toMatch(/:workspaces:<Region>:<AccountId>:(connectionalias\/\*|directory\/(d-[0-9a-f]+|wsd-[0-9a-z]+|<[A-Za-z0-9]+>))"$/));
-            // Any of the account's aliases matches the wildcard: only the owner marker keeps foreign ones out.
+            // Any of the account's aliases matches the wildcard: only the stack tag keeps other stacks' out.
             if (resources.some((resource) => resource.endsWith(':connectionalias/*"'))) {
-              expect(statement.Condition).toEqual({ Null: { 'aws:ResourceTag/cdk-aliases:owner': 'false' } });
+              expect(statement.Condition).toEqual({ StringEquals: { 'aws:ResourceTag/cdk-aliases:stack': { Ref: 'AWS::StackName' } } });
             }
           }
         } else if (id.includes('EmailAddressAliasProviderHandler')) {

@@ -13,6 +13,9 @@ import { ConnectionAlias, EmailAddressAlias } from '../lib';
 const ACCOUNT = '111111111111';
 const REGION = 'us-east-1';
 const OWNER_TAG = 'cdk-aliases:owner';
+const STACK_TAG = 'cdk-aliases:stack';
+const PREVIOUS_OWNER_TAG = 'cdk-aliases:previous-owner';
+const STACK_NAME = 'Lifecycle';
 const INSTANCE = '11111111-2222-3333-4444-555555555555';
 const INSTANCE_ARN = `arn:aws:connect:${REGION}:${ACCOUNT}:instance/${INSTANCE}`;
 const OTHER_INSTANCE_ARN = `arn:aws:connect:${REGION}:${ACCOUNT}:instance/99999999-2222-3333-4444-555555555555`;
@@ -34,8 +37,9 @@ interface Request {
   readonly tagKeys?: string[];
 }
 
-const owned = { [OWNER_TAG]: 'owner-hash', team: 'euc' };
-const ownerAndTags = { [OWNER_TAG]: 'owner-hash', team: 'euc', CostCenter: '42' };
+const owned = { [OWNER_TAG]: 'owner-hash', [STACK_TAG]: STACK_NAME, team: 'euc' };
+const ownerAndTags = { [OWNER_TAG]: 'owner-hash', [STACK_TAG]: STACK_NAME, team: 'euc', CostCenter: '42' };
+const otherStacks = { [OWNER_TAG]: 'other-hash', [STACK_TAG]: 'OtherStack', team: 'other' };
 
 /** What the ConnectionAlias handler sends through create (with directory, share, tags), update and delete. */
 const CONNECTION_ALIAS_CALLS: Request[] = [
@@ -47,9 +51,12 @@ const CONNECTION_ALIAS_CALLS: Request[] = [
   { action: 'workspaces:AssociateConnectionAlias', resource: DIRECTORY },
   { action: 'workspaces:DescribeConnectionAliasPermissions', resource: OWNED_ALIAS, resourceTags: owned },
   { action: 'workspaces:UpdateConnectionAliasPermission', resource: OWNED_ALIAS, resourceTags: owned },
-  // Update: tags changed in place (the owner tag rides along with CreateTags), the association moved.
-  { action: 'workspaces:CreateTags', resource: '*', requestTags: { [OWNER_TAG]: 'owner-hash', team: 'desktops' } },
+  // Update: tags changed in place (the stack tag rides along with CreateTags), the association moved.
+  { action: 'workspaces:CreateTags', resource: '*', requestTags: { team: 'desktops', [STACK_TAG]: STACK_NAME } },
   { action: 'workspaces:DeleteTags', resource: '*', tagKeys: ['CostCenter'] },
+  // Rename: the new resource takes the alias over; the old one's cleanup Delete confirms (or a rollback hands back).
+  { action: 'workspaces:CreateTags', resource: '*', requestTags: { [OWNER_TAG]: 'new-hash', [STACK_TAG]: STACK_NAME, [PREVIOUS_OWNER_TAG]: 'owner-hash' } },
+  { action: 'workspaces:DeleteTags', resource: '*', tagKeys: [PREVIOUS_OWNER_TAG] },
   { action: 'workspaces:DisassociateConnectionAlias', resource: OWNED_ALIAS, resourceTags: owned },
   // Delete: unshare, disassociate, delete.
   { action: 'workspaces:DeleteConnectionAlias', resource: OWNED_ALIAS, resourceTags: owned },
@@ -58,6 +65,17 @@ const CONNECTION_ALIAS_CALLS: Request[] = [
 /** What no ConnectionAlias handler may do: touch aliases it did not create, other directories, the owner tag. */
 const CONNECTION_ALIAS_FOREIGN: Request[] = [
   { action: 'workspaces:AssociateConnectionAlias', resource: FOREIGN_ALIAS, resourceTags: { team: 'other' } },
+  // Another stack's aliases, and one marked only by the first library version (no stack tag), stay out of reach.
+  { action: 'workspaces:AssociateConnectionAlias', resource: FOREIGN_ALIAS, resourceTags: otherStacks },
+  { action: 'workspaces:DisassociateConnectionAlias', resource: FOREIGN_ALIAS, resourceTags: otherStacks },
+  { action: 'workspaces:UpdateConnectionAliasPermission', resource: FOREIGN_ALIAS, resourceTags: otherStacks },
+  { action: 'workspaces:DescribeConnectionAliasPermissions', resource: FOREIGN_ALIAS, resourceTags: otherStacks },
+  { action: 'workspaces:DeleteConnectionAlias', resource: FOREIGN_ALIAS, resourceTags: otherStacks },
+  { action: 'workspaces:DeleteConnectionAlias', resource: FOREIGN_ALIAS, resourceTags: { [OWNER_TAG]: 'legacy-hash' } },
+  { action: 'workspaces:CreateConnectionAlias', resource: '*', requestTags: { [OWNER_TAG]: 'owner-hash', [STACK_TAG]: 'OtherStack' } },
+  { action: 'workspaces:CreateTags', resource: '*', requestTags: { [OWNER_TAG]: 'owner-hash' } },
+  { action: 'workspaces:DeleteTags', resource: '*', tagKeys: [STACK_TAG] },
+  { action: 'workspaces:DeleteTags', resource: '*', tagKeys: [PREVIOUS_OWNER_TAG, OWNER_TAG] },
   { action: 'workspaces:AssociateConnectionAlias', resource: FOREIGN_ALIAS },
   { action: 'workspaces:AssociateConnectionAlias', resource: OTHER_DIRECTORY },
   { action: 'workspaces:DisassociateConnectionAlias', resource: FOREIGN_ALIAS },
@@ -140,7 +158,7 @@ function resolve(value: unknown): unknown {
   }
   const node = value as Record<string, any>;
   if (node.Ref !== undefined) {
-    const pseudo: Record<string, string> = { 'AWS::Partition': 'aws', 'AWS::Region': REGION, 'AWS::AccountId': ACCOUNT, 'AWS::StackName': 'Lifecycle' };
+    const pseudo: Record<string, string> = { 'AWS::Partition': 'aws', 'AWS::Region': REGION, 'AWS::AccountId': ACCOUNT, 'AWS::StackName': STACK_NAME };
     if (!(node.Ref in pseudo)) {
       throw new Error(`unexpected Ref ${node.Ref} in a handler policy`);
     }

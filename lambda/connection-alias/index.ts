@@ -5,18 +5,19 @@ import type {
 } from 'aws-lambda';
 import { createAlias, deleteAlias, describeAlias, findAliasByConnectionString, waitUntilCreated, waitUntilGone } from './alias';
 import { reconcileAssociation } from './association';
-import { type ConnectionAliasContext, workspaces } from './client';
+import { ALIAS_KEYS, type ConnectionAliasContext, connectionAliasContextUntil, workspacesUntil } from './client';
 import { parseProperties, DesiredAlias } from './properties';
 import { assertNoSharedAssociation } from './shared-account-guard';
 import { handleAssociation } from './shared-association';
 import { reconcileSharing } from './sharing';
-import { describeTags, ownerMarker, reconcileTags } from './tags';
+import { reconcileTags } from './tags';
+import { assertOwnedForUpdate, claimAlias, type Obtained, releaseAlias, takeOver } from './alias-ownership';
 import { CONNECTION_ALIAS_ATTRIBUTES as ATTR } from '../../lib/private/connection-alias-properties';
 import { OWNER_TAG_KEY, connectionAliasIdProblem } from '../../lib/private/validation';
-import { boundByDeadline } from '../shared/bounded-client';
 import type { CustomResourceEvent, LambdaContextLike, OnEventResponse } from '../shared/cloudformation';
 import { describeError, isError } from '../shared/errors';
-import { runHandler, until } from '../shared/handler';
+import { runHandler } from '../shared/handler';
+import { ownerOf, ownMarks, type Release } from '../shared/ownership';
 import { retryServiceErrors } from '../shared/poll';
 import { WORKSPACES_UNDO_RESERVE_MS, workDeadline } from '../shared/time-budget';
 
@@ -29,7 +30,7 @@ export function handler(event: CustomResourceEvent, context: LambdaContextLike):
     return handleAssociation(event, context);
   }
   return runHandler<ConnectionAliasContext>(event, context, {
-    context: (base) => ({ ...base, client: boundByDeadline(workspaces, base.deadline), owner: ownerMarker(event) }),
+    context: (base) => ({ ...base, client: workspacesUntil(base.deadline), owner: ownerOf(event) }),
     onCreate,
     onUpdate,
     onDelete,
@@ -50,11 +51,12 @@ async function onUpdate(event: CloudFormationCustomResourceUpdateEvent, ctx: Con
     ctx.log('replacing connection alias', { aliasId, connectionString: desired.connectionString, found: current?.State ?? 'none' });
     return provision(ctx, desired);
   }
+  await assertOwnedForUpdate(ctx, aliasId);
   return configure(ctx, aliasId, desired);
 }
 
 async function onDelete(event: CloudFormationCustomResourceDeleteEvent, ctx: ConnectionAliasContext): Promise<OnEventResponse> {
-  await remove(ctx, event.PhysicalResourceId);
+  await release(ctx, event.PhysicalResourceId);
   return { PhysicalResourceId: event.PhysicalResourceId };
 }
 
@@ -64,14 +66,18 @@ async function onDelete(event: CloudFormationCustomResourceDeleteEvent, ctx: Con
  * cleanup phase, after the whole stack update succeeded, so a rollback can still return to it).
  */
 async function provision(ctx: ConnectionAliasContext, desired: DesiredAlias): Promise<OnEventResponse> {
-  const work = until(ctx, workDeadline(ctx.deadline, WORKSPACES_UNDO_RESERVE_MS));
-  const { aliasId, created } = await obtainAlias(work, desired);
+  const work = connectionAliasContextUntil(ctx, workDeadline(ctx.deadline, WORKSPACES_UNDO_RESERVE_MS));
+  const { aliasId, created, claimed } = await obtainAlias(work, desired);
   try {
+    if (claimed?.kind === 'renamed') {
+      await takeOver(work, aliasId, claimed.fromMarker);
+    }
     return await configure(work, aliasId, desired);
   } catch (error) {
     // A failed Create gets the framework's marker id, and the Delete that follows is skipped, so what this
-    // request made must go now or it leaks. An alias adopted in a Create is an earlier delivery's, so ours too.
-    if (created || ctx.event.RequestType === 'Create') {
+    // request made must go now or it leaks. An alias adopted in a Create is an earlier delivery's, so ours
+    // too; one taken over from a renamed resource goes back to it (the undo follows the Delete's rules).
+    if (created || ctx.event.RequestType === 'Create' || claimed?.kind === 'renamed') {
       throw await undoCreate(ctx, aliasId, error);
     }
     throw error;
@@ -80,10 +86,10 @@ async function provision(ctx: ConnectionAliasContext, desired: DesiredAlias): Pr
 
 /**
  * Finds or creates the alias. WorkSpaces takes no ClientToken, so a redelivered event finds the alias that
- * an earlier delivery created by its connection string and owner tag. An alias that has the string but not
- * our owner tag belongs to someone else and is never adopted.
+ * an earlier delivery created by its connection string and owner tag; a renamed construct finds the alias
+ * its old resource holds and takes it over. Anything else with the string is refused (see claimAlias).
  */
-async function obtainAlias(ctx: ConnectionAliasContext, desired: DesiredAlias): Promise<{ aliasId: string; created: boolean }> {
+async function obtainAlias(ctx: ConnectionAliasContext, desired: DesiredAlias): Promise<{ aliasId: string; created: boolean; claimed?: Obtained }> {
   let existing = await findAliasByConnectionString(ctx, desired.connectionString);
   if (existing?.State === 'DELETING' && existing.AliasId) {
     ctx.log('waiting for an alias with the same connection string to finish deleting', { aliasId: existing.AliasId });
@@ -91,12 +97,12 @@ async function obtainAlias(ctx: ConnectionAliasContext, desired: DesiredAlias): 
     existing = undefined;
   }
   if (existing?.AliasId) {
-    await assertOwned(ctx, existing.AliasId, desired.connectionString);
-    ctx.log('adopting the alias an earlier delivery of this request created', { aliasId: existing.AliasId });
-    return { aliasId: existing.AliasId, created: false };
+    const claimed = await claimAlias(ctx, existing.AliasId, desired.connectionString);
+    return { aliasId: existing.AliasId, created: false, claimed };
   }
   try {
-    const aliasId = await createAlias(ctx, desired.connectionString, [...desired.tags, { Key: OWNER_TAG_KEY, Value: ctx.owner }]);
+    const marks = Object.entries(ownMarks(ctx.owner, ALIAS_KEYS)).map(([Key, Value]) => ({ Key, Value }));
+    const aliasId = await createAlias(ctx, desired.connectionString, [...desired.tags, ...marks]);
     ctx.log('created connection alias', { aliasId });
     return { aliasId, created: true };
   } catch (error) {
@@ -107,27 +113,15 @@ async function obtainAlias(ctx: ConnectionAliasContext, desired: DesiredAlias): 
     // meets it here. Ours (by owner tag) is adopted as made by this request; anyone else's is refused.
     const raced = await findAliasByConnectionString(ctx, desired.connectionString);
     if (raced?.AliasId) {
-      await assertOwned(ctx, raced.AliasId, desired.connectionString);
+      const claimed = await claimAlias(ctx, raced.AliasId, desired.connectionString);
       ctx.log('adopting the alias a retried CreateConnectionAlias made', { aliasId: raced.AliasId });
-      return { aliasId: raced.AliasId, created: true };
+      return { aliasId: raced.AliasId, created: claimed.kind === 'own', claimed };
     }
     // Connection strings are reserved per account across Regions: another Region or account may hold it.
     throw new Error(
       `Cannot create a connection alias for '${desired.connectionString}': ${describeError(error)}. ` +
       'A connection string stays reserved for the account that first created it.',
       { cause: error },
-    );
-  }
-}
-
-async function assertOwned(ctx: ConnectionAliasContext, aliasId: string, connectionString: string): Promise<void> {
-  const { event } = ctx;
-  const tags = await describeTags(ctx, aliasId);
-  if (tags[OWNER_TAG_KEY] !== ctx.owner) {
-    throw new Error(
-      `Connection alias ${aliasId} already uses the connection string '${connectionString}' and was not created by ` +
-      `${event.LogicalResourceId} in this stack, so it is not taken over. Refer to it with ` +
-      `ConnectionAlias.fromConnectionAliasId(this, '${event.LogicalResourceId}', '${aliasId}'), or delete it first.`,
     );
   }
 }
@@ -149,20 +143,29 @@ async function configure(ctx: ConnectionAliasContext, aliasId: string, desired: 
   };
 }
 
-/** Disassociates, unshares, deletes and waits until the alias is gone. An alias already gone is success. */
-async function remove(ctx: ConnectionAliasContext, aliasId: string): Promise<void> {
+/**
+ * Releases the alias as the Delete rules say (see releaseAlias): only an alias this resource owns, with no
+ * handover pending, is disassociated, unshared and deleted, waiting until it is gone. An alias already gone
+ * is success.
+ */
+async function release(ctx: ConnectionAliasContext, aliasId: string): Promise<Release['kind'] | 'gone'> {
   if (connectionAliasIdProblem(aliasId)) {
     // Not an id this handler returned (e.g. a hand-edited template): there is nothing of ours to delete.
     ctx.log('physical id is not a connection alias id; nothing to delete', { aliasId });
-    return;
+    return 'gone';
   }
   const alias = await describeAlias(ctx, aliasId);
   if (!alias) {
     ctx.log('connection alias already gone', { aliasId });
-    return;
+    return 'gone';
+  }
+  const outcome = await releaseAlias(ctx, aliasId);
+  if (outcome.kind !== 'remove') {
+    return outcome.kind;
   }
   if (alias.State === 'DELETING') {
-    return waitUntilGone(ctx, aliasId);
+    await waitUntilGone(ctx, aliasId);
+    return 'remove';
   }
   await waitUntilCreated(ctx, aliasId);
   await assertNoSharedAssociation(ctx, aliasId);
@@ -170,22 +173,30 @@ async function remove(ctx: ConnectionAliasContext, aliasId: string): Promise<voi
   await reconcileSharing(ctx, aliasId, undefined);
   ctx.log('deleting connection alias', { aliasId });
   await deleteAlias(ctx, aliasId);
+  return 'remove';
 }
 
 /**
- * Deletes what a failed Create made and returns the error to report, saying whether that worked. Throttling
- * and 5xx are retried until the answer deadline: the undo's reserve exists for exactly this.
+ * Undoes a failed Create as its Delete would (the framework skips that Delete): deletes the alias it made, or
+ * hands back one it took over from a renamed resource. Returns the error to report, saying what the undo did.
+ * Throttling and 5xx are retried until the answer deadline: the undo's reserve exists for exactly this.
  */
 async function undoCreate(ctx: ConnectionAliasContext, aliasId: string, error: unknown): Promise<Error> {
   const reason = describeError(error);
   try {
     ctx.log('undoing the failed create', { aliasId, reason });
-    await retryServiceErrors('the undo', () => remove(ctx, aliasId), ctx.deadline);
-    return new Error(`${reason} (connection alias ${aliasId}, made for this request, was deleted again)`);
+    const outcome = await retryServiceErrors('the undo', () => release(ctx, aliasId), ctx.deadline);
+    const done =
+      outcome === 'hand-back' ? 'taken over from the renamed resource, was handed back to it' :
+        outcome === 'remove' || outcome === 'gone' ? 'made for this request, was deleted again' :
+          'was left as it is: this resource does not own it';
+    return new Error(`${reason} (connection alias ${aliasId}, ${done})`);
   } catch (undoError) {
     return new Error(
       `${reason}. Deleting connection alias ${aliasId} again also failed: ${describeError(undoError)}. It keeps its ` +
-      `'${OWNER_TAG_KEY}' tag, so the next deployment of this resource adopts it; or delete it by hand.`,
+      `'${OWNER_TAG_KEY}' tag (a hash of the stack name ${ctx.owner.stackName} and the logical id ` +
+      `${ctx.event.LogicalResourceId}), so the next deployment of this resource in a stack of that name adopts it, ` +
+      'also after the stack is deleted and created again; or delete it by hand.',
     );
   }
 }

@@ -20,13 +20,12 @@ import { boundByDeadline } from '../shared/bounded-client';
 import type { CustomResourceEvent, LambdaContextLike, OnEventResponse } from '../shared/cloudformation';
 import { describeError, isError } from '../shared/errors';
 import { runHandler, until } from '../shared/handler';
-import { claimOf, handBackMarks, type Owner, ownerOf, ownMarks, releaseOf, takeoverMarks } from '../shared/ownership';
+import { claimOf, handBackMarks, ownerOf, ownMarks, releaseOf, takeoverMarks } from '../shared/ownership';
 import { changeUnlessDone, pollUntil, retryServiceErrors, retryWhileTransient } from '../shared/poll';
 import { WORKSPACES_UNDO_RESERVE_MS, workDeadline } from '../shared/time-budget';
 
 /** What the steps of one Custom::WorkSpacesConnectionAliasAssociation request share. */
 interface AssociationContext extends ConnectionAliasContext {
-  readonly identity: Owner;
   /** The stack's account: the one whose directory is associated (the alias may be another account's). */
   readonly accountId: string;
   readonly region: string;
@@ -40,8 +39,7 @@ export function handleAssociation(event: CustomResourceEvent, context: LambdaCon
       return {
         ...base,
         client: boundByDeadline(workspaces, base.deadline),
-        owner: identity.marker,
-        identity,
+        owner: identity,
         accountId: accountOfStack(event.StackId),
         region: regionOfStack(event.StackId),
       };
@@ -127,7 +125,7 @@ async function establish(ctx: AssociationContext, desired: DesiredAssociation): 
     }
     const tags = await directoryTags(ctx, directoryId);
     // Marked before associating: a redelivered or retried request must recognise the association as its own.
-    await setMarks(ctx, directoryId, ownMarks(ctx.identity, associationKeys(aliasId)));
+    await setMarks(ctx, directoryId, ownMarks(ctx.owner, associationKeys(aliasId)));
     if (tags[associationKeys(aliasId).previousOwner] !== undefined) {
       await deleteMarks(ctx, directoryId, [associationKeys(aliasId).previousOwner]);
     }
@@ -187,14 +185,14 @@ async function settled(ctx: AssociationContext, alias: ConnectionAlias): Promise
 /** An association with the right directory exists: ours (adopt), a renamed resource's (take over), or refuse. */
 async function claimExisting(ctx: AssociationContext, aliasId: string, directoryId: string): Promise<void> {
   const keys = associationKeys(aliasId);
-  const claim = claimOf(await directoryTags(ctx, directoryId), ctx.identity, keys);
+  const claim = claimOf(await directoryTags(ctx, directoryId), ctx.owner, keys);
   switch (claim.kind) {
     case 'own':
       ctx.log('adopting the association an earlier delivery of this request made', { aliasId, directoryId });
       return;
     case 'renamed':
       ctx.log('taking over the association from a renamed resource of this stack', { aliasId, directoryId });
-      return setMarks(ctx, directoryId, takeoverMarks(ctx.identity, claim.fromMarker, keys));
+      return setMarks(ctx, directoryId, takeoverMarks(ctx.owner, claim.fromMarker, keys));
     case 'foreign':
       throw new Error(
         `Connection alias ${aliasId} is already associated with directory ${directoryId} by stack ${claim.stackName ?? '(unknown)'}, ` +
@@ -249,7 +247,7 @@ async function moveAwayFrom(ctx: AssociationContext, desired: DesiredAssociation
     return;
   }
   const keys = associationKeys(desired.aliasId);
-  const release = releaseOf(await directoryTags(ctx, elsewhere.ResourceId), ctx.identity, keys);
+  const release = releaseOf(await directoryTags(ctx, elsewhere.ResourceId), ctx.owner, keys);
   if (release.kind !== 'remove' && release.kind !== 'hand-back') {
     throw heldElsewhere(ctx, desired.aliasId, elsewhere);
   }
@@ -273,7 +271,7 @@ async function release(ctx: AssociationContext, aliasId: string, directoryHint: 
   }
   const keys = associationKeys(aliasId);
   const tags = await tagsIfDirectoryExists(ctx, directoryId);
-  const decision = releaseOf(tags, ctx.identity, keys);
+  const decision = releaseOf(tags, ctx.owner, keys);
   switch (decision.kind) {
     case 'remove':
       if (mine) {
@@ -285,7 +283,7 @@ async function release(ctx: AssociationContext, aliasId: string, directoryHint: 
       return dropOwnMarks(ctx, aliasId, directoryId, tags);
     case 'hand-back':
       ctx.log('handing the association back to the resource it was taken over from', { aliasId, directoryId });
-      await setMarks(ctx, directoryId, handBackMarks(ctx.identity, decision.toMarker, keys));
+      await setMarks(ctx, directoryId, handBackMarks(ctx.owner, decision.toMarker, keys));
       return deleteMarks(ctx, directoryId, [keys.previousOwner]);
     case 'confirm-handover':
       ctx.log('confirming the handover of the association to the renamed resource', { aliasId, directoryId });
@@ -299,7 +297,7 @@ async function release(ctx: AssociationContext, aliasId: string, directoryHint: 
 async function dropOwnMarks(ctx: AssociationContext, aliasId: string, directoryId: string, known?: Record<string, string>): Promise<void> {
   const keys = associationKeys(aliasId);
   const tags = known ?? await tagsIfDirectoryExists(ctx, directoryId);
-  if (claimOf(tags, ctx.identity, keys).kind === 'own') {
+  if (claimOf(tags, ctx.owner, keys).kind === 'own') {
     await deleteMarks(ctx, directoryId, [keys.owner, keys.stack, keys.previousOwner].filter((key) => key in tags));
   }
 }

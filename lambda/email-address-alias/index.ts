@@ -25,7 +25,6 @@ import {
 } from './association';
 import { clientToken } from './client-token';
 import { claimPair, markPair, type MarksBefore, releasePair, restoreMarks } from './marks';
-import { persistentClient } from './persistent-client';
 import {
   type AliasPair,
   dataOf,
@@ -40,8 +39,7 @@ import {
 import { resolvePair } from './resolve';
 
 // One client per container: reused across invocations. Region and endpoint come from the environment.
-// Throttling and 5xx are retried until the request's deadline, not only for the SDK's attempts.
-const connect = persistentClient(new ConnectClient(CLIENT_CONFIG));
+const connect = new ConnectClient(CLIENT_CONFIG);
 
 /** onEvent handler of Custom::ConnectEmailAddressAlias for the custom-resources Provider framework. */
 export function handler(event: CustomResourceEvent, context: LambdaContextLike): Promise<OnEventResponse> {

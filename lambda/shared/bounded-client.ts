@@ -1,5 +1,5 @@
 import type { Deadline } from './deadline';
-import { isError } from './errors';
+import { isError, isRetryableServiceError } from './errors';
 import { sleep } from './sleep';
 import { DEFAULT_BACKOFF, IAM_PROPAGATION_GRACE_MS } from './time-budget';
 
@@ -23,15 +23,19 @@ export interface BoundClientOptions {
 }
 
 /**
- * `client`, with every call abandoned (its request aborted) when `deadline` passes. The SDK retries a
+ * `client`, with every call abandoned (its request aborted) when `deadline` passes, and sent again while it
+ * meets throttling, a 5xx or a dropped connection after the SDK's own attempts are spent. The SDK retries a
  * throttled call up to its maximum attempts with backoff, which can outlast the time the handler has left;
- * this bound is what lets the handler still answer CloudFormation itself.
+ * this bound is what lets the handler still answer CloudFormation itself. Under sustained throttling (an
+ * account whose other tools use up its request rate) eight attempts can all be refused while the handler still
+ * has minutes, so the call is sent again until the next backoff step no longer fits before the deadline; then
+ * the service's own error is reported.
  */
 export function boundByDeadline<C extends SendsCommands>(client: C, deadline: Deadline, options: BoundClientOptions = {}): C {
   const unbound = ((client as unknown as Record<symbol, C>)[UNBOUND] ?? client) as C & { send: (...args: unknown[]) => Promise<unknown> };
   const graceFrom = options.iamPropagationGrace ? Date.now() : (client as unknown as Record<symbol, number | undefined>)[GRACE_FROM];
-  const bounded = (command: object, sendOptions?: object) =>
-    callBefore(deadline, operationName(command), (abortSignal) => unbound.send(command, { ...sendOptions, abortSignal }));
+  const bounded = (command: object, sendOptions?: object) => resendWhileRetryable(deadline, () =>
+    callBefore(deadline, operationName(command), (abortSignal) => unbound.send(command, { ...sendOptions, abortSignal })));
   const send = graceFrom === undefined
     ? bounded
     : (command: object, sendOptions?: object) => retryDeniedWhilePropagating(graceFrom, deadline, () => bounded(command, sendOptions));
@@ -66,6 +70,27 @@ export async function callBefore<T>(deadline: Deadline, what: string, call: (abo
     return await Promise.race([call(controller.signal), expired]);
   } finally {
     clearTimeout(timer);
+  }
+}
+
+/**
+ * Runs `call`, sending it again after an error the SDK itself retries (throttling, 5xx, a dropped connection)
+ * while the next backoff step still fits before `deadline`. As safe as the SDK's own retries: the handlers' reads,
+ * tag writes that set the same values, WorkSpaces changes they look before making, and Connect's alias changes,
+ * which carry a ClientToken.
+ */
+async function resendWhileRetryable<T>(deadline: Deadline, call: () => Promise<T>): Promise<T> {
+  let delay = DEFAULT_BACKOFF.initialDelayMs;
+  for (;;) {
+    try {
+      return await call();
+    } catch (error) {
+      if (!isRetryableServiceError(error) || deadline.remainingMs() < delay) {
+        throw error;
+      }
+      await sleep(delay);
+      delay = Math.min(DEFAULT_BACKOFF.maxDelayMs, delay * DEFAULT_BACKOFF.factor);
+    }
   }
 }
 

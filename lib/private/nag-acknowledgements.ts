@@ -53,8 +53,8 @@ const HANDLER_WILDCARDS: readonly InherentWildcard[] = [
     reason:
       'Per the Service Authorization Reference, WorkSpaces CreateConnectionAlias, CreateTags, DeleteTags, ' +
       'DescribeConnectionAliases and DescribeTags take no resource ARN, so they can only be granted on "*". ' +
-      'CreateConnectionAlias and CreateTags are allowed only in requests carrying the cdk-aliases:owner tag ' +
-      '(aws:TagKeys condition), and DeleteTags cannot remove that tag.',
+      'CreateConnectionAlias and CreateTags are allowed only in requests that tag the alias with this stack\'s ' +
+      'name (aws:RequestTag/cdk-aliases:stack condition), and DeleteTags cannot remove the owner or stack tag.',
   },
   {
     matches: endsWithOnlyWildcard(':connectionalias/*'),
@@ -68,7 +68,7 @@ const HANDLER_WILDCARDS: readonly InherentWildcard[] = [
     reason:
       'Connection alias ids (wsca-...) are assigned by WorkSpaces when the handler creates the alias, so no ' +
       'policy written at synth can name them; the wildcard covers connection aliases of this account and Region ' +
-      'only, and every action on it is further limited to aliases that carry the cdk-aliases:owner tag ' +
+      'only, and every action on it is further limited to aliases whose cdk-aliases:stack tag names this stack ' +
       '(aws:ResourceTag condition); the directories of AssociateConnectionAlias are named one by one.',
   },
   {

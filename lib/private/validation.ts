@@ -33,22 +33,29 @@ export function connectionAliasIdProblem(value: string): string | undefined {
   return ALIAS_ID.test(value) ? undefined : `connectionAliasId must match ^wsca-[0-9a-z]{8,63}$, got '${value}'`;
 }
 
-/** Tags reserved by AWS or by this library may not be set by users. */
+/**
+ * The tags this library marks every connection alias with (see lambda/shared/ownership.ts): who owns it, the
+ * owning stack's name in clear (the handler's IAM policy conditions on it), and the previous owner while a
+ * rename is unconfirmed. Users may set no key under the `cdk-aliases:` prefix.
+ */
 export const OWNER_TAG_KEY = 'cdk-aliases:owner';
+export const STACK_TAG_KEY = 'cdk-aliases:stack';
+export const PREVIOUS_OWNER_TAG_KEY = 'cdk-aliases:previous-owner';
+export const RESERVED_TAG_PREFIX = 'cdk-aliases:';
 
-/** WorkSpaces allows 50 tags per resource; the handler keeps one for the owner marker. */
-export const MAX_USER_TAGS = 49;
+/** WorkSpaces allows 50 tags per resource; the handler keeps three for its marks. */
+export const MAX_USER_TAGS = 47;
 
 export function tagsProblem(tags: ReadonlyArray<{ Key: string; Value: string }>): string | undefined {
   if (tags.length > MAX_USER_TAGS) {
-    return `tags: at most ${MAX_USER_TAGS} tags can be set on a connection alias (WorkSpaces allows 50 and one is kept for '${OWNER_TAG_KEY}'), got ${tags.length}`;
+    return `tags: at most ${MAX_USER_TAGS} tags can be set on a connection alias (WorkSpaces allows 50 and three are kept for the '${RESERVED_TAG_PREFIX}' marks), got ${tags.length}`;
   }
   for (const { Key: key, Value: value } of tags) {
     if (key.length < 1 || key.length > 127) {
       return `tags: a tag key must be 1-127 characters, got '${key}'`;
     }
-    if (key.toLowerCase().startsWith('aws:') || key === OWNER_TAG_KEY) {
-      return `tags: the key '${key}' is reserved (keys starting with 'aws:' and '${OWNER_TAG_KEY}' cannot be set)`;
+    if (key.toLowerCase().startsWith('aws:') || key.toLowerCase().startsWith(RESERVED_TAG_PREFIX)) {
+      return `tags: the key '${key}' is reserved (keys starting with 'aws:' or '${RESERVED_TAG_PREFIX}' cannot be set)`;
     }
     if (value.length > 255) {
       return `tags: the value of '${key}' must be at most 255 characters, got ${value.length}`;

@@ -8,6 +8,7 @@ import {
   DisassociateConnectionAliasCommand,
   ResourceAlreadyExistsException,
   ResourceLimitExceededException,
+  ResourceNotFoundException,
   UpdateConnectionAliasPermissionCommand,
 } from '@aws-sdk/client-workspaces';
 import 'aws-sdk-client-mock-jest';
@@ -20,6 +21,8 @@ import {
   FOREIGN_ALIAS_ID,
   LOGICAL_ID,
   OWNER_TAG_KEY,
+  STACK_NAME,
+  STACK_TAG_KEY,
   RESPONSE_URL,
   SHARED_ACCOUNT,
   TEN_MINUTES,
@@ -28,7 +31,9 @@ import {
   createEvent,
   elapsedMs,
   ourTags,
+  legacyOwnerTagValue,
   ownerTagValue,
+  PREVIOUS_OWNER_TAG_KEY,
   props,
   resetWorkSpaces,
   ws,
@@ -67,10 +72,10 @@ describe('Create', () => {
     expect(ws).toHaveReceivedCommandTimes(CreateConnectionAliasCommand, 1);
     expect(ws).toHaveReceivedCommandWith(CreateConnectionAliasCommand, {
       ConnectionString: CONNECTION_STRING,
-      Tags: [...USER_TAGS, { Key: OWNER_TAG_KEY, Value: ownerTagValue() }],
+      Tags: [...USER_TAGS, { Key: OWNER_TAG_KEY, Value: ownerTagValue() }, { Key: STACK_TAG_KEY, Value: STACK_NAME }],
     });
-    // Pinned once: sha256 hex of `${StackId}/${LogicalResourceId}`, so a change of the recipe shows up here.
-    expect(ownerTagValue()).toBe('88560f7ca88c112401c48705416c606a6ebe43a242144fb055c05f0758e07798');
+    // Pinned once: sha256 hex of `${stack name}/${LogicalResourceId}`, so a change of the recipe shows up here.
+    expect(ownerTagValue()).toBe('99667d43990f8d8e08a7532258797023d9bea66b27680a4eec24ec717bf6cfe0');
     expect(account.alias(ALIAS_ID)).toEqual({ state: 'CREATED', connectionString: CONNECTION_STRING, tags: ourTags({ team: 'vdi', env: 'prod' }), sharedWith: undefined, associations: [] });
     // it answered only after the alias left CREATING
     expect(elapsedMs()).toBeGreaterThanOrEqual(account.delays.create);
@@ -114,7 +119,7 @@ describe('Create', () => {
     // THEN
     expect(ws).not.toHaveReceivedCommand(DeleteTagsCommand);
     expect(ws).toHaveReceivedCommandTimes(CreateTagsCommand, 1);
-    expect(ws).toHaveReceivedCommandWith(CreateTagsCommand, { ResourceId: ALIAS_ID, Tags: [...USER_TAGS, { Key: OWNER_TAG_KEY, Value: ownerTagValue() }] });
+    expect(ws).toHaveReceivedCommandWith(CreateTagsCommand, { ResourceId: ALIAS_ID, Tags: [...USER_TAGS, { Key: OWNER_TAG_KEY, Value: ownerTagValue() }, { Key: STACK_TAG_KEY, Value: STACK_NAME }] });
     expect(account.alias(ALIAS_ID)?.tags).toEqual(ourTags({ team: 'vdi', env: 'prod' }));
   });
 
@@ -205,9 +210,18 @@ describe('Create finds an alias with the same connection string', () => {
   });
 
   test.each([
-    ['has no owner tag', {}],
-    ['belongs to another stack resource', { [OWNER_TAG_KEY]: ownerTagValue(OTHER_STACK_ID, 'SomeoneElse') }],
-  ])('fails, touching nothing, when the existing alias %s', async (_, tags) => {
+    ['has no owner tag', {}, `carries no '${OWNER_TAG_KEY}' tag, so this library did not create it and does not take it over`],
+    [
+      'belongs to a resource of another stack',
+      { [OWNER_TAG_KEY]: ownerTagValue('OtherStack', 'SomeoneElse'), [STACK_TAG_KEY]: 'OtherStack' },
+      'is owned by stack OtherStack, so it is not taken over',
+    ],
+    [
+      'carries a first-version mark of another stack',
+      { [OWNER_TAG_KEY]: legacyOwnerTagValue(OTHER_STACK_ID, 'SomeoneElse') },
+      'is owned by a resource of another stack, so it is not taken over',
+    ],
+  ])('fails, touching nothing, when the existing alias %s', async (_, tags, why) => {
     // GIVEN
     account.seed({ id: FOREIGN_ALIAS_ID, tags });
 
@@ -215,13 +229,50 @@ describe('Create finds an alias with the same connection string', () => {
     const result = handler(createEvent(), contextWith());
 
     // THEN
-    await expect(result).rejects.toThrow(
-      `Connection alias ${FOREIGN_ALIAS_ID} already uses the connection string '${CONNECTION_STRING}' and was not created by ` +
-      `${LOGICAL_ID} in this stack, so it is not taken over. Refer to it with ` +
-      `ConnectionAlias.fromConnectionAliasId(this, '${LOGICAL_ID}', '${FOREIGN_ALIAS_ID}'), or delete it first.`,
-    );
+    await expect(result).rejects.toThrow(`Connection alias ${FOREIGN_ALIAS_ID} already uses the connection string '${CONNECTION_STRING}' and ${why}`);
+    await expect(result).rejects.toThrow(`ConnectionAlias.fromConnectionAliasId(this, '${LOGICAL_ID}', '${FOREIGN_ALIAS_ID}')`);
     expect(account.changes).toEqual([]);
     expect(account.alias(FOREIGN_ALIAS_ID)).toMatchObject({ state: 'CREATED', tags });
+  });
+
+  test('takes over the alias of a renamed resource of the same stack: same alias, marked as ours with the old owner pending', async () => {
+    // GIVEN the construct had another logical id in this stack
+    const oldOwner = ownerTagValue(STACK_NAME, 'OldAlias0A1B2C3D');
+    account.seed({ id: FOREIGN_ALIAS_ID, tags: { [OWNER_TAG_KEY]: oldOwner, [STACK_TAG_KEY]: STACK_NAME, team: 'vdi' } });
+
+    // WHEN
+    const result = await handler(createEvent(props({ Tags: [{ Key: 'team', Value: 'vdi' }] })), contextWith());
+
+    // THEN
+    expect(result.PhysicalResourceId).toBe(FOREIGN_ALIAS_ID);
+    expect(ws).not.toHaveReceivedCommand(CreateConnectionAliasCommand);
+    expect(account.alias(FOREIGN_ALIAS_ID)?.tags).toEqual({ ...ourTags({ team: 'vdi' }), [PREVIOUS_OWNER_TAG_KEY]: oldOwner });
+  });
+
+  test('adopts an alias with its first-version mark (StackId and logical id) and marks it anew', async () => {
+    // GIVEN
+    account.seed({ id: FOREIGN_ALIAS_ID, tags: { [OWNER_TAG_KEY]: legacyOwnerTagValue() } });
+
+    // WHEN
+    const result = await handler(createEvent(), contextWith());
+
+    // THEN
+    expect(result.PhysicalResourceId).toBe(FOREIGN_ALIAS_ID);
+    expect(account.alias(FOREIGN_ALIAS_ID)?.tags).toEqual(ourTags());
+  });
+
+  test('a failed Create that took over a renamed resource\'s alias hands it back instead of deleting it', async () => {
+    // GIVEN
+    const oldOwner = ownerTagValue(STACK_NAME, 'OldAlias0A1B2C3D');
+    account.seed({ id: FOREIGN_ALIAS_ID, tags: { [OWNER_TAG_KEY]: oldOwner, [STACK_TAG_KEY]: STACK_NAME } });
+    account.fail('AssociateConnectionAlias', { error: new ResourceNotFoundException({ message: 'The directory was not found', $metadata: {} }) });
+
+    // WHEN
+    const result = handler(createEvent(props({ DirectoryId: DIRECTORY })), contextWith());
+
+    // THEN
+    await expect(result).rejects.toThrow(`(connection alias ${FOREIGN_ALIAS_ID}, taken over from the renamed resource, was handed back to it)`);
+    expect(account.alias(FOREIGN_ALIAS_ID)).toMatchObject({ state: 'CREATED', tags: { [OWNER_TAG_KEY]: oldOwner, [STACK_TAG_KEY]: STACK_NAME } });
   });
 
   test('waits for a same-string alias that is DELETING to be gone, then creates a new one', async () => {
@@ -294,7 +345,7 @@ describe('Create finds an alias with the same connection string', () => {
     const result = handler(createEvent(), contextWith());
 
     // THEN
-    await expect(result).rejects.toThrow(`Connection alias ${FOREIGN_ALIAS_ID} already uses the connection string '${CONNECTION_STRING}' and was not created by`);
+    await expect(result).rejects.toThrow(`Connection alias ${FOREIGN_ALIAS_ID} already uses the connection string '${CONNECTION_STRING}' and carries no '${OWNER_TAG_KEY}' tag`);
     expect(account.alias(FOREIGN_ALIAS_ID)).toMatchObject({ state: 'CREATED', tags: { owner: 'someone-else' } });
     expect(ws).not.toHaveReceivedCommand(DeleteConnectionAliasCommand);
   });

@@ -13,6 +13,7 @@ import {
   createEvent,
   deadlinesFor,
   deleteEvent,
+  ourTags,
   elapsedMs,
   props,
   resetWorkSpaces,
@@ -151,7 +152,7 @@ describe('every SDK call is bound by the time the handler has left', () => {
 
   test('a Delete whose Describe never answers fails by the answer deadline, naming the call', async () => {
     // GIVEN
-    account.seed({ id: ALIAS_ID });
+    account.seed({ id: ALIAS_ID, tags: ourTags() });
     account.fail('DescribeConnectionAliases', { hang: true });
     const started = performance.now();
 

@@ -1,5 +1,6 @@
 import {
   AccessDeniedException,
+  CreateTagsCommand,
   DeleteConnectionAliasCommand,
   DescribeConnectionAliasesCommand,
   DisassociateConnectionAliasCommand,
@@ -19,10 +20,19 @@ import {
   deadlinesFor,
   deleteEvent,
   elapsedMs,
+  legacyOwnerTagValue,
+  OWNER_TAG_KEY,
+  ourMarks,
+  ourTags,
+  ownerTagValue,
+  PREVIOUS_OWNER_TAG_KEY,
   props,
+  STACK_NAME,
+  STACK_TAG_KEY,
   resetWorkSpaces,
   sent,
   settling,
+  throttled,
   ws,
 } from './workspaces-fixtures';
 import { handler } from '../../lambda/connection-alias';
@@ -60,7 +70,7 @@ describe('Delete', () => {
 
   test('an associated and shared alias is disassociated, unshared, deleted, and waited for: the unshare and the disassociation come first', async () => {
     // GIVEN
-    account.seed({ id: ALIAS_ID, sharedWith: SHARED_ACCOUNT, association: { directoryId: DIRECTORY } });
+    account.seed({ id: ALIAS_ID, tags: ourTags(), sharedWith: SHARED_ACCOUNT, association: { directoryId: DIRECTORY } });
 
     // WHEN
     const result = await handler(deleteEvent(ALIAS_ID, props({ DirectoryId: DIRECTORY, SharedAccountId: SHARED_ACCOUNT })), contextWith());
@@ -75,7 +85,7 @@ describe('Delete', () => {
 
   test('a lingering NOT_ASSOCIATED entry needs no Disassociate', async () => {
     // GIVEN
-    account.seed({ id: ALIAS_ID, association: { directoryId: DIRECTORY, status: 'NOT_ASSOCIATED' } });
+    account.seed({ id: ALIAS_ID, tags: ourTags(), association: { directoryId: DIRECTORY, status: 'NOT_ASSOCIATED' } });
 
     // WHEN
     await handler(deleteEvent(), contextWith());
@@ -87,7 +97,7 @@ describe('Delete', () => {
 
   test('an alias already DELETING is only waited for', async () => {
     // GIVEN
-    account.seed({ id: ALIAS_ID, state: 'DELETING' });
+    account.seed({ id: ALIAS_ID, tags: ourTags(), state: 'DELETING' });
 
     // WHEN
     const result = await handler(deleteEvent(), contextWith());
@@ -100,7 +110,7 @@ describe('Delete', () => {
 
   test('an alias still CREATING is waited for until CREATED, then deleted', async () => {
     // GIVEN (the fake refuses DeleteConnectionAlias while CREATING)
-    account.seed({ id: ALIAS_ID, state: 'CREATING' });
+    account.seed({ id: ALIAS_ID, tags: ourTags(), state: 'CREATING' });
 
     // WHEN
     await handler(deleteEvent(), contextWith());
@@ -131,7 +141,7 @@ describe('Delete', () => {
   ])('a delete that never finishes (%s) fails naming what it waited for, before Lambda would stop it', async (_, state) => {
     // GIVEN
     account.delays.delete = Infinity;
-    account.seed({ id: ALIAS_ID, state });
+    account.seed({ id: ALIAS_ID, tags: ourTags(), state });
 
     // WHEN
     const result = handler(deleteEvent(), contextWith(TEN_MINUTES));
@@ -145,7 +155,7 @@ describe('Delete', () => {
   test('an alias that never leaves CREATING fails naming the state it waited for', async () => {
     // GIVEN
     account.delays.create = Infinity;
-    account.seed({ id: ALIAS_ID, state: 'CREATING' });
+    account.seed({ id: ALIAS_ID, tags: ourTags(), state: 'CREATING' });
 
     // WHEN
     const result = handler(deleteEvent(), contextWith(ANSWER_RESERVE_MS + 1_000));
@@ -159,7 +169,7 @@ describe('Delete', () => {
 describe('settling and permanent errors during a Delete', () => {
   test('DeleteConnectionAlias answering InvalidResourceStateException is retried until it succeeds', async () => {
     // GIVEN
-    account.seed({ id: ALIAS_ID });
+    account.seed({ id: ALIAS_ID, tags: ourTags() });
     account.fail('DeleteConnectionAlias', { error: settling }, 2);
 
     // WHEN
@@ -173,7 +183,7 @@ describe('settling and permanent errors during a Delete', () => {
 
   test('a Disassociate refused while a pending association settles is retried, then the alias is deleted', async () => {
     // GIVEN (the fake refuses DisassociateConnectionAlias while PENDING_ASSOCIATION)
-    account.seed({ id: ALIAS_ID, association: { directoryId: DIRECTORY, status: 'PENDING_ASSOCIATION' } });
+    account.seed({ id: ALIAS_ID, tags: ourTags(), association: { directoryId: DIRECTORY, status: 'PENDING_ASSOCIATION' } });
     account.fail('DisassociateConnectionAlias', { error: settling });
 
     // WHEN
@@ -186,7 +196,7 @@ describe('settling and permanent errors during a Delete', () => {
 
   test('DeleteConnectionAlias answering ResourceNotFoundException (gone meanwhile) is success', async () => {
     // GIVEN
-    account.seed({ id: ALIAS_ID });
+    account.seed({ id: ALIAS_ID, tags: ourTags() });
     account.fail('DeleteConnectionAlias', { effect: () => account.removeOutOfBand(ALIAS_ID), error: new ResourceNotFoundException({ message: 'not found', $metadata: {} }) });
 
     // WHEN
@@ -203,7 +213,7 @@ describe('settling and permanent errors during a Delete', () => {
   ])('a permanent $name from DeleteConnectionAlias fails at once with the service message', async (error) => {
     // GIVEN
     Object.assign(account.delays, { create: 0 });
-    account.seed({ id: ALIAS_ID });
+    account.seed({ id: ALIAS_ID, tags: ourTags() });
     account.fail('DeleteConnectionAlias', { error }, Infinity);
 
     // WHEN
@@ -217,7 +227,7 @@ describe('settling and permanent errors during a Delete', () => {
 
   test('a DeleteConnectionAlias that keeps answering InvalidResourceStateException fails when time runs out, quoting the service', async () => {
     // GIVEN
-    account.seed({ id: ALIAS_ID });
+    account.seed({ id: ALIAS_ID, tags: ourTags() });
     account.fail('DeleteConnectionAlias', { error: settling }, Infinity);
 
     // WHEN
@@ -233,7 +243,7 @@ describe('settling and permanent errors during a Delete', () => {
 
   test('an alias the shared account still has associated cannot be unshared: a clear message, and no delete', async () => {
     // GIVEN
-    account.seed({ id: ALIAS_ID, sharedWith: SHARED_ACCOUNT });
+    account.seed({ id: ALIAS_ID, tags: ourTags(), sharedWith: SHARED_ACCOUNT });
     account.associateFromSharedAccount(ALIAS_ID, SHARED_ACCOUNT, DIRECTORY);
 
     // WHEN
@@ -251,7 +261,7 @@ describe('settling and permanent errors during a Delete', () => {
 
   test('an error describing the alias other than not-found fails the Delete rather than assuming it is gone', async () => {
     // GIVEN
-    account.seed({ id: ALIAS_ID });
+    account.seed({ id: ALIAS_ID, tags: ourTags() });
     account.fail('DescribeConnectionAliases', { error: new AccessDeniedException({ message: 'Not authorized to describe', $metadata: {} }) });
 
     // WHEN
@@ -266,7 +276,7 @@ describe('settling and permanent errors during a Delete', () => {
 describe('a disassociation or deletion already under way (a lost response, a redelivered Delete)', () => {
   test('an association already PENDING_DISASSOCIATION gets no DisassociateConnectionAlias: it is waited out, then the alias is deleted', async () => {
     // GIVEN an earlier delivery of this Delete got as far as disassociating
-    account.seed({ id: ALIAS_ID, association: { directoryId: DIRECTORY, status: 'PENDING_DISASSOCIATION' } });
+    account.seed({ id: ALIAS_ID, tags: ourTags(), association: { directoryId: DIRECTORY, status: 'PENDING_DISASSOCIATION' } });
 
     // WHEN
     const result = await handler(deleteEvent(), contextWith());
@@ -280,7 +290,7 @@ describe('a disassociation or deletion already under way (a lost response, a red
   test('a Disassociate whose first attempt went through is not sent again when its retry is refused', async () => {
     // GIVEN the disassociation started, but the answer was an InvalidResourceStateException (the SDK's retry of a
     // call whose response was lost)
-    account.seed({ id: ALIAS_ID, association: { directoryId: DIRECTORY } });
+    account.seed({ id: ALIAS_ID, tags: ourTags(), association: { directoryId: DIRECTORY } });
     account.fail('DisassociateConnectionAlias', { apply: true, error: settling });
 
     // WHEN
@@ -295,7 +305,7 @@ describe('a disassociation or deletion already under way (a lost response, a red
   test('an association that is gone by the time Disassociate would be sent gets no call', async () => {
     // GIVEN the association is PENDING_DISASSOCIATION by someone else's hand, and gone when looked at again
     account.delays.disassociate = 0;
-    account.seed({ id: ALIAS_ID, association: { directoryId: DIRECTORY, status: 'PENDING_DISASSOCIATION' } });
+    account.seed({ id: ALIAS_ID, tags: ourTags(), association: { directoryId: DIRECTORY, status: 'PENDING_DISASSOCIATION' } });
 
     // WHEN
     await handler(deleteEvent(), contextWith());
@@ -306,7 +316,7 @@ describe('a disassociation or deletion already under way (a lost response, a red
 
   test('a DeleteConnectionAlias whose first attempt went through is not sent again when its retry is refused', async () => {
     // GIVEN the delete started, but the answer was an InvalidResourceStateException
-    account.seed({ id: ALIAS_ID });
+    account.seed({ id: ALIAS_ID, tags: ourTags() });
     account.fail('DeleteConnectionAlias', { apply: true, error: settling });
 
     // WHEN
@@ -320,7 +330,7 @@ describe('a disassociation or deletion already under way (a lost response, a red
 
   test('an alias that another delivery deletes meanwhile gets no DeleteConnectionAlias and is waited for', async () => {
     // GIVEN another delivery deletes it while this one unshares
-    account.seed({ id: ALIAS_ID });
+    account.seed({ id: ALIAS_ID, tags: ourTags() });
     account.fail('DescribeConnectionAliasPermissions', { apply: true, effect: () => account.startDeleting(ALIAS_ID) });
 
     // WHEN
@@ -343,7 +353,7 @@ describe('the Delete deadline scales with the function timeout', () => {
   ])('with %i ms left it waits for the deletion until %i ms, then fails naming what it waited for', async (contextMs, answerBy) => {
     // GIVEN
     account.delays.delete = Infinity;
-    account.seed({ id: ALIAS_ID, state: 'DELETING' });
+    account.seed({ id: ALIAS_ID, tags: ourTags(), state: 'DELETING' });
     expect(deadlinesFor(contextMs).answerBy).toBe(answerBy);
 
     // WHEN
@@ -354,5 +364,96 @@ describe('the Delete deadline scales with the function timeout', () => {
     await expect(result).rejects.toThrow(`Timed out after ${Math.round(waited / 1000)}s waiting for connection alias ${ALIAS_ID} to be deleted (last seen: DELETING)`);
     expect(elapsedMs()).toBeCloseTo(waited, 3);
     expect(elapsedMs()).toBeLessThanOrEqual(answerBy);
+  });
+});
+
+describe('a Delete removes only what this resource owns', () => {
+  const OLD_OWNER = ownerTagValue(STACK_NAME, 'OldAlias0A1B2C3D');
+
+  test.each([
+    ['another stack owns it', { [OWNER_TAG_KEY]: ownerTagValue('OtherStack', 'Alias'), [STACK_TAG_KEY]: 'OtherStack' }, 'it is owned by a resource of stack OtherStack, not by this one'],
+    ['it carries no owner mark', { team: 'vdi' }, 'it carries no owner mark, so this library did not create it'],
+    ['another resource of this stack owns it', { [OWNER_TAG_KEY]: OLD_OWNER, [STACK_TAG_KEY]: STACK_NAME }, `it is owned by a resource of stack ${STACK_NAME}, not by this one`],
+  ])('leaves the alias untouched when %s, succeeds, and logs why', async (_, tags, why) => {
+    // GIVEN
+    account.seed({ id: ALIAS_ID, tags, sharedWith: SHARED_ACCOUNT, association: { directoryId: DIRECTORY } });
+
+    // WHEN
+    const result = await handler(deleteEvent(ALIAS_ID), contextWith());
+
+    // THEN
+    expect(result).toEqual({ PhysicalResourceId: ALIAS_ID });
+    expect(account.changes).toEqual([]);
+    expect(account.alias(ALIAS_ID)).toMatchObject({ state: 'CREATED', tags, sharedWith: SHARED_ACCOUNT });
+    expect(jest.mocked(console.log).mock.calls.flat().join('\n')).toContain(`leaving connection alias ${ALIAS_ID} untouched: ${why}`);
+  });
+
+  test('the rollback Delete of a rename hands the alias back to the resource it came from, touching nothing else', async () => {
+    // GIVEN this resource took the alias over from OldAlias, and the deployment rolls back
+    account.seed({ id: ALIAS_ID, tags: { ...ourTags({ team: 'vdi' }), [PREVIOUS_OWNER_TAG_KEY]: OLD_OWNER }, association: { directoryId: DIRECTORY } });
+
+    // WHEN
+    await handler(deleteEvent(ALIAS_ID), contextWith());
+
+    // THEN
+    expect(account.alias(ALIAS_ID)).toMatchObject({ state: 'CREATED', tags: { team: 'vdi', [OWNER_TAG_KEY]: OLD_OWNER, [STACK_TAG_KEY]: STACK_NAME } });
+    expect(account.alias(ALIAS_ID)?.associations).toEqual([expect.objectContaining({ directoryId: DIRECTORY, status: 'ASSOCIATED_WITH_OWNER_ACCOUNT' })]);
+  });
+
+  test('the cleanup Delete of the renamed resource confirms the handover: only the previous-owner mark goes', async () => {
+    // GIVEN the resource this one was renamed to took the alias over
+    const newOwner = ownerTagValue(STACK_NAME, 'NewAlias9F8E7D6C');
+    account.seed({ id: ALIAS_ID, tags: { [OWNER_TAG_KEY]: newOwner, [STACK_TAG_KEY]: STACK_NAME, [PREVIOUS_OWNER_TAG_KEY]: ownerTagValue() } });
+
+    // WHEN
+    await handler(deleteEvent(ALIAS_ID), contextWith());
+
+    // THEN
+    expect(account.alias(ALIAS_ID)).toMatchObject({ state: 'CREATED', tags: { [OWNER_TAG_KEY]: newOwner, [STACK_TAG_KEY]: STACK_NAME } });
+    expect(account.changes).toEqual([`DeleteTags ${ALIAS_ID}`]);
+  });
+
+  test('an alias with a first-version mark is marked with the stack tag (which the IAM policy requires), then deleted', async () => {
+    // GIVEN
+    account.seed({ id: ALIAS_ID, tags: { [OWNER_TAG_KEY]: legacyOwnerTagValue() } });
+
+    // WHEN
+    await handler(deleteEvent(ALIAS_ID), contextWith());
+
+    // THEN
+    expect(ws).toHaveReceivedCommandWith(CreateTagsCommand, { ResourceId: ALIAS_ID, Tags: [...Object.entries(ourMarks()).map(([Key, Value]) => ({ Key, Value }))] });
+    expect(account.aliasIds()).toEqual([]);
+  });
+});
+
+describe('sustained throttling outside an undo', () => {
+  test('a Delete whose calls stay throttled beyond the SDK attempts sends them again until they go through', async () => {
+    // GIVEN each refusal stands for a call whose 8 SDK attempts were all throttled
+    account.seed({ id: ALIAS_ID, tags: ourTags(), sharedWith: SHARED_ACCOUNT });
+    account.fail('DescribeTags', { error: throttled }, 5);
+    account.fail('UpdateConnectionAliasPermission', { error: throttled }, 5);
+    account.fail('DeleteConnectionAlias', { error: throttled }, 5);
+
+    // WHEN
+    const result = await handler(deleteEvent(ALIAS_ID), contextWith());
+
+    // THEN
+    expect(result).toEqual({ PhysicalResourceId: ALIAS_ID });
+    expect(account.aliasIds()).toEqual([]);
+    expect(sent(DeleteConnectionAliasCommand)).toBe(6);
+  });
+
+  test('throttling that outlasts the whole budget fails with the service message by the answer deadline', async () => {
+    // GIVEN
+    account.seed({ id: ALIAS_ID, tags: ourTags() });
+    account.fail('DeleteConnectionAlias', { error: throttled }, Infinity);
+
+    // WHEN
+    const result = handler(deleteEvent(ALIAS_ID), contextWith(TEN_MINUTES));
+
+    // THEN
+    await expect(result).rejects.toThrow(/^ThrottlingException: Rate exceeded$/);
+    expect(elapsedMs()).toBeLessThanOrEqual(deadlinesFor(TEN_MINUTES).answerBy);
+    expect(account.aliasIds()).toEqual([ALIAS_ID]);
   });
 });

@@ -14,11 +14,10 @@ import {
   DIRECTORY,
   NEW_ALIAS_ID,
   NEW_CONNECTION_STRING,
-  OWNER_TAG_KEY,
   SHARED_ACCOUNT,
   contextWith,
+  ourMarks,
   ourTags,
-  ownerTagValue,
   props,
   resetWorkSpaces,
   updateEvent,
@@ -39,7 +38,7 @@ afterEach(() => {
   jest.restoreAllMocks();
 });
 
-const OWNER_TAG = { Key: OWNER_TAG_KEY, Value: ownerTagValue() };
+const MARKS = Object.entries(ourMarks()).map(([Key, Value]) => ({ Key, Value }));
 describe('Update that needs a new alias', () => {
   test('a new connection string creates a new alias, returns its id, and leaves the old alias for the cleanup Delete', async () => {
     // GIVEN the old alias is associated and shared
@@ -50,7 +49,7 @@ describe('Update that needs a new alias', () => {
     const result = await handler(updateEvent({ ...old, ConnectionString: NEW_CONNECTION_STRING }, old), contextWith());
 
     // THEN
-    expect(ws).toHaveReceivedCommandWith(CreateConnectionAliasCommand, { ConnectionString: NEW_CONNECTION_STRING, Tags: [OWNER_TAG] });
+    expect(ws).toHaveReceivedCommandWith(CreateConnectionAliasCommand, { ConnectionString: NEW_CONNECTION_STRING, Tags: MARKS });
     expect(account.alias(NEW_ALIAS_ID)).toMatchObject({ state: 'CREATED', connectionString: NEW_CONNECTION_STRING, sharedWith: SHARED_ACCOUNT, associations: [expect.objectContaining({ directoryId: DIRECTORY })] });
     expect(account.alias(ALIAS_ID)).toMatchObject({ state: 'CREATED', connectionString: CONNECTION_STRING, sharedWith: SHARED_ACCOUNT });
     expect(result).toEqual({
@@ -118,7 +117,7 @@ describe('Update that needs a new alias', () => {
     const result = await handler(updateEvent(properties, properties), contextWith());
 
     // THEN
-    expect(ws).toHaveReceivedCommandWith(CreateConnectionAliasCommand, { ConnectionString: CONNECTION_STRING, Tags: [{ Key: 'team', Value: 'vdi' }, OWNER_TAG] });
+    expect(ws).toHaveReceivedCommandWith(CreateConnectionAliasCommand, { ConnectionString: CONNECTION_STRING, Tags: [{ Key: 'team', Value: 'vdi' }, ...MARKS] });
     expect(result).toEqual({ PhysicalResourceId: NEW_ALIAS_ID, Data: { AliasId: NEW_ALIAS_ID, ConnectionString: CONNECTION_STRING, ConnectionIdentifier: '' } });
     expect(account.alias(NEW_ALIAS_ID)?.tags).toEqual(ourTags({ team: 'vdi' }));
   });

@@ -16,7 +16,9 @@ import {
   ANSWER_RESERVE_MS,
   CONNECTION_STRING,
   DIRECTORY,
+  LOGICAL_ID,
   OWNER_TAG_KEY,
+  STACK_NAME,
   SHARED_ACCOUNT,
   TEN_MINUTES,
   UNDO_RESERVE_MS,
@@ -114,8 +116,9 @@ describe('a Create that fails after making the alias is undone', () => {
       new RegExp(
         `^Timed out after \\d+s waiting for connection alias ${ALIAS_ID} to reach state CREATED \\(last seen: CREATING\\)\\. ` +
         `Deleting connection alias ${ALIAS_ID} again also failed: Timed out after \\d+s waiting for connection alias ${ALIAS_ID} ` +
-        `to reach state CREATED \\(last seen: CREATING\\)\\. It keeps its '${OWNER_TAG_KEY}' tag, so the next deployment of ` +
-        'this resource adopts it; or delete it by hand\\.$',
+        `to reach state CREATED \\(last seen: CREATING\\)\\. It keeps its '${OWNER_TAG_KEY}' tag \\(a hash of the stack name ` +
+        `${STACK_NAME} and the logical id ${LOGICAL_ID}\\), so the next deployment of this resource in a stack of that name ` +
+        'adopts it, also after the stack is deleted and created again; or delete it by hand\\.$',
       ),
     );
     expect(ws).not.toHaveReceivedCommand(DeleteConnectionAliasCommand);
@@ -157,7 +160,9 @@ describe('a Create that fails after making the alias is undone', () => {
     await expect(result).rejects.toThrow(
       `${directoryNotFound}. Deleting connection alias ${ALIAS_ID} again ` +
       'also failed: AccessDeniedException: User is not authorized to perform workspaces:DeleteConnectionAlias. ' +
-      `It keeps its '${OWNER_TAG_KEY}' tag, so the next deployment of this resource adopts it; or delete it by hand.`,
+      `It keeps its '${OWNER_TAG_KEY}' tag (a hash of the stack name ${STACK_NAME} and the logical id ${LOGICAL_ID}), so the ` +
+      'next deployment of this resource in a stack of that name adopts it, also after the stack is deleted and created again; ' +
+      'or delete it by hand.',
     );
     expect(ws).toHaveReceivedCommandTimes(DeleteConnectionAliasCommand, 1);
     expect(account.alias(ALIAS_ID)?.tags).toEqual(ourTags());

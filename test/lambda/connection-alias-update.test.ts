@@ -16,6 +16,8 @@ import {
   OTHER_DIRECTORY,
   OTHER_SHARED_ACCOUNT,
   OWNER_TAG_KEY,
+  STACK_NAME,
+  STACK_TAG_KEY,
   SHARED_ACCOUNT,
   contextWith,
   ourTags,
@@ -42,7 +44,7 @@ afterEach(() => {
   jest.restoreAllMocks();
 });
 
-const OWNER_TAG = { Key: OWNER_TAG_KEY, Value: ownerTagValue() };
+const MARKS = [{ Key: OWNER_TAG_KEY, Value: ownerTagValue() }, { Key: STACK_TAG_KEY, Value: STACK_NAME }];
 const refused = () => new ResourceAssociatedException({ message: 'The connection alias is already associated', $metadata: {} });
 
 describe('Update of tags, in place', () => {
@@ -57,7 +59,8 @@ describe('Update of tags, in place', () => {
     // THEN
     expect(account.alias(ALIAS_ID)?.tags).toEqual(ourTags({ team: 'desktops', cost: '42', 'aws:cloudformation:stack-name': 'DesktopStack' }));
     expect(ws).toHaveReceivedCommandWith(DeleteTagsCommand, { ResourceId: ALIAS_ID, TagKeys: ['env'] });
-    expect(ws).toHaveReceivedCommandWith(CreateTagsCommand, { ResourceId: ALIAS_ID, Tags: [...desired, OWNER_TAG] });
+    // the stack tag rides along with every CreateTags (the IAM policy requires it)
+    expect(ws).toHaveReceivedCommandWith(CreateTagsCommand, { ResourceId: ALIAS_ID, Tags: [...desired, MARKS[1]] });
     // delete first, so that swapping keys never trips the 50-tag limit
     expect(account.changes).toEqual([`DeleteTags ${ALIAS_ID}`, `CreateTags ${ALIAS_ID}`]);
     expect(result).toEqual({ PhysicalResourceId: ALIAS_ID, Data: { AliasId: ALIAS_ID, ConnectionString: CONNECTION_STRING, ConnectionIdentifier: '' } });
@@ -110,8 +113,30 @@ describe('Update of tags, in place', () => {
     await handler(updateEvent(props({ Tags: [{ Key: 'team', Value: 'vdi' }] }), props()), contextWith());
 
     // THEN
-    expect(ws).toHaveReceivedCommandWith(CreateTagsCommand, { ResourceId: ALIAS_ID, Tags: [OWNER_TAG] });
+    expect(ws).toHaveReceivedCommandWith(CreateTagsCommand, { ResourceId: ALIAS_ID, Tags: [...MARKS] });
     expect(account.alias(ALIAS_ID)?.tags).toEqual(ourTags({ team: 'vdi' }));
+  });
+});
+
+describe('Update of an alias this resource does not own', () => {
+  test.each([
+    [
+      'another resource of this stack took it over',
+      { [OWNER_TAG_KEY]: ownerTagValue(STACK_NAME, 'RenamedAlias9F8E7D6C'), [STACK_TAG_KEY]: STACK_NAME, team: 'vdi' },
+      'another resource of this stack',
+    ],
+    ['another stack marked it', { [OWNER_TAG_KEY]: ownerTagValue('OtherStack', 'Alias'), [STACK_TAG_KEY]: 'OtherStack', team: 'vdi' }, 'stack OtherStack'],
+  ])('fails naming the owner and changes nothing when %s', async (_, tags, owner) => {
+    // GIVEN
+    account.seed({ id: ALIAS_ID, tags, association: { directoryId: DIRECTORY } });
+
+    // WHEN
+    const result = handler(updateEvent(props({ Tags: [{ Key: 'team', Value: 'euc' }] }), props({ Tags: [{ Key: 'team', Value: 'vdi' }], DirectoryId: DIRECTORY })), contextWith());
+
+    // THEN
+    await expect(result).rejects.toThrow(`Connection alias ${ALIAS_ID} is now owned by ${owner}`);
+    expect(account.changes).toEqual([]);
+    expect(account.alias(ALIAS_ID)).toMatchObject({ tags, associations: [expect.objectContaining({ directoryId: DIRECTORY })] });
   });
 });
 

@@ -29,10 +29,11 @@ describe('validation of ResourceProperties', () => {
     ['a DirectoryId that is not a string', props({ DirectoryId: 42 }), 'DirectoryId must be a string'],
     ['a SharedAccountId that is not 12 digits', props({ SharedAccountId: '12345' }), "sharedAccountId must be a 12-digit AWS account id, got '12345'"],
     ['a SharedAccountId that is not a string', props({ SharedAccountId: 222222222222 }), 'SharedAccountId must be a string'],
-    ['too many tags', props({ Tags: tooManyTags }), 'tags: at most 49 tags can be set on a connection alias'],
+    ['too many tags', props({ Tags: tooManyTags }), 'tags: at most 47 tags can be set on a connection alias'],
     ["a reserved 'aws:' tag key", props({ Tags: [{ Key: 'aws:x', Value: 'v' }] }), "tags: the key 'aws:x' is reserved"],
     ["a reserved 'AWS:' tag key in upper case", props({ Tags: [{ Key: 'AWS:x', Value: 'v' }] }), "tags: the key 'AWS:x' is reserved"],
     ['the owner tag key', props({ Tags: [{ Key: OWNER_TAG_KEY, Value: 'mine' }] }), `tags: the key '${OWNER_TAG_KEY}' is reserved`],
+    ['any cdk-aliases: key', props({ Tags: [{ Key: 'cdk-aliases:previous-owner', Value: 'x' }] }), "tags: the key 'cdk-aliases:previous-owner' is reserved"],
     ['an empty tag key', props({ Tags: [{ Key: '', Value: 'v' }] }), 'tags: a tag key must be 1-127 characters'],
     ['a tag value over 255 characters', props({ Tags: [{ Key: 'k', Value: 'v'.repeat(256) }] }), "tags: the value of 'k' must be at most 255 characters"],
     ['Tags that are not a list', props({ Tags: { team: 'vdi' } }), 'Tags must be a list of {Key, Value}'],
@@ -46,9 +47,9 @@ describe('validation of ResourceProperties', () => {
     expect(ws).not.toHaveReceivedAnyCommand();
   });
 
-  test('accepts 49 tags and a wsd- directory id', async () => {
+  test('accepts 47 tags and a wsd- directory id', async () => {
     // GIVEN
-    const tags = tooManyTags.slice(0, 49);
+    const tags = tooManyTags.slice(0, 47);
     // WHEN
     const result = await handler(createEvent(props({ Tags: tags, DirectoryId: 'wsd-abc123xyz' })), contextWith());
 

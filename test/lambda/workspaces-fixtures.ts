@@ -29,7 +29,10 @@ export const NEW_CONNECTION_STRING = 'desktop2.example.com';
 export const DIRECTORY = 'd-1234567890';
 export const OTHER_DIRECTORY = 'd-abcdef0123';
 export const OWNER_TAG_KEY = 'cdk-aliases:owner';
-export const STACK_ID = 'arn:aws:cloudformation:us-east-1:111111111111:stack/DesktopStack/6b2a-guid';
+export const STACK_TAG_KEY = 'cdk-aliases:stack';
+export const PREVIOUS_OWNER_TAG_KEY = 'cdk-aliases:previous-owner';
+export const STACK_NAME = 'DesktopStack';
+export const STACK_ID = `arn:aws:cloudformation:us-east-1:111111111111:stack/${STACK_NAME}/6b2a-guid`;
 export const LOGICAL_ID = 'DesktopAlias1A2B3C4D';
 export const SERVICE_TOKEN = 'arn:aws:lambda:us-east-1:111111111111:function:provider-onEvent';
 export const RESPONSE_URL = 'https://cloudformation-custom-resource-response-useast1.s3.amazonaws.com/x?X-Amz-Signature=SECRET-SIGNATURE';
@@ -80,14 +83,24 @@ export function deleteEvent(physicalResourceId = ALIAS_ID, resourceProperties: R
   return events.deleteEvent(physicalResourceId, resourceProperties);
 }
 
-/** The owner tag value: sha256 hex of `${StackId}/${LogicalResourceId}`, computed independently of the handler. */
-export function ownerTagValue(stackId = STACK_ID, logicalId = LOGICAL_ID): string {
+/** The owner tag value: sha256 hex of `${stack name}/${LogicalResourceId}`, computed independently of the handler. */
+export function ownerTagValue(stackName = STACK_NAME, logicalId = LOGICAL_ID): string {
+  return createHash('sha256').update(`${stackName}/${logicalId}`).digest('hex');
+}
+
+/** The owner tag value the library's first version wrote: sha256 hex of `${StackId}/${LogicalResourceId}`. */
+export function legacyOwnerTagValue(stackId = STACK_ID, logicalId = LOGICAL_ID): string {
   return createHash('sha256').update(`${stackId}/${logicalId}`).digest('hex');
 }
 
-/** The tags an alias created by this resource carries: the user's and the owner tag. */
+/** The marks of an alias this resource owns: its owner tag and the stack tag. */
+export function ourMarks(): Record<string, string> {
+  return { [OWNER_TAG_KEY]: ownerTagValue(), [STACK_TAG_KEY]: STACK_NAME };
+}
+
+/** The tags an alias created by this resource carries: the user's and the marks. */
 export function ourTags(user: Record<string, string> = {}): Record<string, string> {
-  return { ...user, [OWNER_TAG_KEY]: ownerTagValue() };
+  return { ...user, ...ourMarks() };
 }
 
 /** A Lambda context with `ms` left. */

@@ -8,6 +8,7 @@ import { WorkSpacesEmulator, WorkSpacesEmulatorOptions } from '../../testkit';
 import { CloudFormationSimulator, emulatorEnvironment, physicalIdOf, synthesize } from '../../testkit';
 
 const OWNER_TAG = 'cdk-aliases:owner';
+const STACK_TAG = 'cdk-aliases:stack';
 let emulator: WorkSpacesEmulator;
 let cfn: CloudFormationSimulator;
 
@@ -30,9 +31,12 @@ function aliasStack(props: ConnectionAliasProps, tags: Record<string, string> = 
 const LOGICAL_ID = (stack: ReturnType<typeof aliasStack>) =>
   Object.keys(stack.template.Resources).find((id) => stack.template.Resources[id].Type === 'Custom::WorkSpacesConnectionAlias')!;
 
+/** The user's tags, after checking the library's marks: an owner hash and this stack's name, no rename pending. */
 function userTags(tags: Record<string, string>) {
-  const { [OWNER_TAG]: owner, ...rest } = tags;
+  const { [OWNER_TAG]: owner, [STACK_TAG]: stack, ...rest } = tags;
   expect(owner).toMatch(/^[0-9a-f]{64}$/);
+  expect(stack).toBe(cfn.stackName);
+  expect(Object.keys(rest).filter((key) => key.startsWith('cdk-aliases:'))).toEqual([]);
   return rest;
 }
 

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Stack, Tags } from 'aws-cdk-lib';
 import { ConnectionAlias } from '../../lib';
 import { WorkSpacesEmulator } from '../../testkit';
@@ -6,6 +7,8 @@ import type { ConstructUnderTest, Scenario, World } from '../../testkit';
 
 /** One ConnectionAlias as a stack declares it. */
 export interface DeclaredAlias {
+  /** The construct id (default 'Alias'): another one is a rename, a new logical id for the same alias. */
+  readonly id?: string;
   readonly connectionString: string;
   readonly directoryId?: string;
   readonly sharedAccountId?: string;
@@ -16,6 +19,7 @@ const NORMAL_DELAY_MS = 100;
 const DIRECTORIES = ['d-1111111111', 'd-2222222222'];
 const MISSING_DIRECTORY = 'd-9999999999';
 const OWNER_TAG = 'cdk-aliases:owner';
+const STACK_TAG = 'cdk-aliases:stack';
 
 const A: DeclaredAlias = { connectionString: 'desktop.example.com', directoryId: DIRECTORIES[0], sharedAccountId: '222222222222', tags: { team: 'euc' } };
 
@@ -43,6 +47,8 @@ const SCENARIOS: Array<Scenario<DeclaredAlias>> = [
     recoverTo: A,
   },
   { name: 'rollback of a failed update', setup: [{ deploy: A }], tested: { deploy: { ...A, directoryId: MISSING_DIRECTORY } }, expected: 'UPDATE_ROLLBACK_COMPLETE', declared: A, creations: 0 },
+  // The new resource takes the alias over and the old one's cleanup Delete leaves it: no alias is made.
+  { name: 'rename (new logical id)', setup: [{ deploy: A }], tested: { deploy: { ...A, id: 'Renamed' } }, expected: 'UPDATE_COMPLETE', declared: { ...A, id: 'Renamed' }, creations: 0 },
 ];
 
 interface WorkSpacesWorld extends World {
@@ -73,8 +79,8 @@ export const CONNECTION_ALIAS: ConstructUnderTest<DeclaredAlias, WorkSpacesWorld
     const key = JSON.stringify(declared);
     if (!stacks.has(key)) {
       stacks.set(key, synthesize((stack: Stack) => {
-        const { tags, ...props } = declared;
-        const alias = new ConnectionAlias(stack, 'Alias', props);
+        const { tags, id, ...props } = declared;
+        const alias = new ConnectionAlias(stack, id ?? 'Alias', props);
         Object.entries(tags).forEach(([k, v]) => Tags.of(alias).add(k, v));
       }));
     }
@@ -97,13 +103,14 @@ export const CONNECTION_ALIAS: ConstructUnderTest<DeclaredAlias, WorkSpacesWorld
       return { problems, leaked };
     }
     const [alias] = mine;
-    const { [OWNER_TAG]: owner, ...userTags } = alias.tags;
+    const { [OWNER_TAG]: owner, [STACK_TAG]: stackTag, ...userTags } = alias.tags;
     const associations = alias.associations.map((a) => `${a.resourceId}:${a.associationStatus}`);
     const expectedAssociations = declared.directoryId ? [`${declared.directoryId}:ASSOCIATED_WITH_OWNER_ACCOUNT`] : [];
     const expectations: Array<[string, unknown, unknown]> = [
       ['state', alias.state, 'CREATED'],
       ['tags', userTags, declared.tags],
-      ['owner tag', typeof owner, 'string'],
+      ['owner tag', owner, ownerMark(world.cfn.stackName, logicalIdIn(CONNECTION_ALIAS.stackFor(world, declared)))],
+      ['stack tag', stackTag, world.cfn.stackName],
       ['associations', associations, expectedAssociations],
       ['shared with', alias.sharedWith, declared.sharedAccountId ? [declared.sharedAccountId] : []],
     ];
@@ -129,6 +136,11 @@ export const CONNECTION_ALIAS: ConstructUnderTest<DeclaredAlias, WorkSpacesWorld
     return made.filter((id) => !deleted.has(id)).length;
   },
 };
+
+/** The owner mark of the declared resource: no rename pending, no other resource's mark. */
+function ownerMark(stackName: string, logicalId: string): string {
+  return createHash('sha256').update(`${stackName}/${logicalId}`).digest('hex');
+}
 
 function logicalIdIn(stack: SynthesizedStack): string {
   return Object.keys(stack.template.Resources).find((id) => stack.template.Resources[id].Type === 'Custom::WorkSpacesConnectionAlias')!;

@@ -1,0 +1,259 @@
+// Ownership of connection aliases with the real bundled handler, through CloudFormation's request sequences
+// against the emulated WorkSpaces endpoint: a renamed construct keeps its alias, a Delete removes only what
+// its resource owns, two stacks never share an alias, a failed Create's undo survives sustained throttling,
+// and an alias that a failed first deployment leaked is reclaimed by the stack created again under its name.
+import { createHash } from 'node:crypto';
+import { Stack, Tags } from 'aws-cdk-lib';
+import { ConnectionAlias, ConnectionAliasProps } from '../../lib';
+import {
+  CloudFormationSimulator,
+  deleteEvent,
+  emulatorEnvironment,
+  invoke,
+  synthesize,
+  SynthesizedStack,
+  throttling,
+  WorkSpacesEmulator,
+} from '../../testkit';
+
+jest.setTimeout(180_000);
+
+const OWNER = 'cdk-aliases:owner';
+const STACK = 'cdk-aliases:stack';
+const PREVIOUS_OWNER = 'cdk-aliases:previous-owner';
+const DIRECTORY = 'd-1111111111';
+const MISSING_DIRECTORY = 'd-9999999999';
+const DELAYS = { createDelayMs: 150, deleteDelayMs: 150, associateDelayMs: 150, disassociateDelayMs: 150 };
+const DESKTOP: ConnectionAliasProps = { connectionString: 'desktop.example.com', directoryId: DIRECTORY, sharedAccountId: '222222222222' };
+
+let emulator: WorkSpacesEmulator;
+let cfn: CloudFormationSimulator;
+
+beforeEach(async () => {
+  emulator = await WorkSpacesEmulator.start({ ...DELAYS, directories: [DIRECTORY] });
+  cfn = simulator('LifecycleStack');
+});
+afterEach(() => emulator.stop());
+
+function simulator(stackName: string, invokeTimeoutMs?: number): CloudFormationSimulator {
+  return new CloudFormationSimulator({
+    stackName,
+    env: emulatorEnvironment({ workspaces: emulator.endpoint }),
+    invoke: invokeTimeoutMs ? { timeoutMs: invokeTimeoutMs } : undefined,
+  });
+}
+
+/** A stack with one ConnectionAlias per entry (construct id → props), tagged team=euc. */
+function stackWith(aliases: Record<string, ConnectionAliasProps>): SynthesizedStack {
+  return synthesize((stack: Stack) => {
+    for (const [id, props] of Object.entries(aliases)) {
+      Tags.of(new ConnectionAlias(stack, id, props)).add('team', 'euc');
+    }
+  });
+}
+
+function logicalId(stack: SynthesizedStack, constructId: string): string {
+  return Object.keys(stack.template.Resources).find(
+    (id) => stack.template.Resources[id].Type === 'Custom::WorkSpacesConnectionAlias' && id.startsWith(constructId),
+  )!;
+}
+
+/** The owner mark of `logicalId` in stack `stackName`, computed independently of the handler. */
+function markOf(stackName: string, id: string): string {
+  return createHash('sha256').update(`${stackName}/${id}`).digest('hex');
+}
+
+const steps = (events: Array<{ phase: string; event: { RequestType: string; LogicalResourceId: string }; status: string }>) =>
+  events.map((e) => [e.phase, e.event.RequestType, e.event.LogicalResourceId.replace(/[0-9A-F]{8}$/, ''), e.status]);
+
+describe('a renamed construct (a new logical id) keeps its alias', () => {
+  test('the new resource takes the alias over, the old cleanup Delete leaves it, and its ConnectionIdentifier stays', async () => {
+    const before = stackWith({ Desktop: DESKTOP });
+    expect((await cfn.deploy(before)).status).toBe('CREATE_COMPLETE');
+    const [original] = emulator.aliases();
+    const identifier = cfn.data(logicalId(before, 'Desktop'))?.ConnectionIdentifier;
+    expect(identifier).toBe(original.associations[0].connectionIdentifier);
+
+    // WHEN the construct is renamed; the call log is split where the cleanup Delete is delivered
+    const after = stackWith({ Workspace: DESKTOP });
+    const start = emulator.calls.length;
+    let cleanupStart = -1;
+    cfn.configure({ killFirstAttemptAfterMs: (event) => ((cleanupStart = event.RequestType === 'Delete' ? emulator.calls.length : cleanupStart), undefined) });
+    const renamed = await cfn.deploy(after);
+
+    // THEN
+    expect(renamed.status).toBe('UPDATE_COMPLETE');
+    expect(steps(renamed.events)).toEqual([
+      ['deploy', 'Create', 'Workspace', 'SUCCESS'],
+      ['cleanup', 'Delete', 'Desktop', 'SUCCESS'],
+    ]);
+    const [alias] = emulator.aliases();
+    expect(emulator.aliases()).toHaveLength(1);
+    expect(alias).toMatchObject({ aliasId: original.aliasId, state: 'CREATED', sharedWith: ['222222222222'] });
+    expect(alias.associations).toEqual([expect.objectContaining({ resourceId: DIRECTORY, connectionIdentifier: identifier, associationStatus: 'ASSOCIATED_WITH_OWNER_ACCOUNT' })]);
+    expect(alias.tags).toEqual({ team: 'euc', [OWNER]: markOf('LifecycleStack', logicalId(after, 'Workspace')), [STACK]: 'LifecycleStack' });
+    expect(cfn.physicalId(logicalId(after, 'Workspace'))).toBe(original.aliasId);
+    expect(cfn.data(logicalId(after, 'Workspace'))?.ConnectionIdentifier).toBe(identifier);
+    // the rename neither created, deleted, associated nor shared anything
+    const calls = emulator.calls.slice(start);
+    expect(calls.filter((c) => /^(Create|Delete|Associate|Disassociate|Update)ConnectionAlias/.test(c.operation))).toEqual([]);
+    const count = (list: typeof calls) => Object.entries(list.reduce<Record<string, number>>((n, c) => ({ ...n, [c.operation]: (n[c.operation] ?? 0) + 1 }), {}))
+      .map(([operation, n]) => `${operation} ${n}`).join(', ');
+    process.stdout.write(
+      `ConnectionAlias rename: ${calls.length} API calls; new Create ${cleanupStart - start} (${count(emulator.calls.slice(start, cleanupStart))}); ` +
+      `old cleanup Delete ${emulator.calls.length - cleanupStart} (${count(emulator.calls.slice(cleanupStart))})\n`,
+    );
+
+    // and a later stack deletion removes it
+    expect((await cfn.deleteStack()).status).toBe('DELETE_COMPLETE');
+    expect(emulator.aliases()).toEqual([]);
+  });
+
+  test('when a later resource fails, the rollback hands the alias back to the old resource, which still deletes it with the stack', async () => {
+    const before = stackWith({ Desktop: DESKTOP });
+    await cfn.deploy(before);
+    const [original] = emulator.aliases();
+
+    // WHEN the rename deploys with another alias that fails after it
+    const after = stackWith({ Workspace: DESKTOP, Zfailing: { connectionString: 'vdi.example.com', directoryId: MISSING_DIRECTORY } });
+    const result = await cfn.deploy(after);
+
+    // THEN
+    expect(result.status).toBe('UPDATE_ROLLBACK_COMPLETE');
+    expect(steps(result.events)).toEqual([
+      ['deploy', 'Create', 'Workspace', 'SUCCESS'],
+      ['deploy', 'Create', 'Zfailing', 'FAILED'],
+      ['rollback', 'Delete', 'Zfailing', 'SUCCESS'],
+      ['rollback', 'Delete', 'Workspace', 'SUCCESS'],
+    ]);
+    expect(emulator.aliases()).toHaveLength(1);
+    const [alias] = emulator.aliases();
+    expect(alias).toMatchObject({ aliasId: original.aliasId, state: 'CREATED', sharedWith: ['222222222222'] });
+    expect(alias.associations).toEqual([expect.objectContaining({ connectionIdentifier: original.associations[0].connectionIdentifier })]);
+    expect(alias.tags).toEqual({ team: 'euc', [OWNER]: markOf('LifecycleStack', logicalId(before, 'Desktop')), [STACK]: 'LifecycleStack' });
+    expect(cfn.physicalId(logicalId(before, 'Desktop'))).toBe(original.aliasId);
+
+    expect((await cfn.deleteStack()).status).toBe('DELETE_COMPLETE');
+    expect(emulator.aliases()).toEqual([]);
+  });
+});
+
+describe('a Delete removes only what its resource owns', () => {
+  test('two stacks declaring the same connection string: the second is refused, naming the first, and the first keeps its alias', async () => {
+    const first = simulator('FirstStack');
+    const second = simulator('SecondStack');
+    const template = stackWith({ Desktop: DESKTOP });
+    expect((await first.deploy(template)).status).toBe('CREATE_COMPLETE');
+    const [original] = emulator.aliases();
+
+    const refused = await second.deploy(template);
+
+    expect(refused.status).toBe('ROLLBACK_COMPLETE');
+    expect(refused.events[0].reason).toContain(`Connection alias ${original.aliasId} already uses the connection string 'desktop.example.com' and is owned by stack FirstStack`);
+    expect(emulator.aliases()).toEqual([original]);
+    expect((await second.deleteStack()).status).toBe('DELETE_COMPLETE');
+    expect(emulator.aliases()).toEqual([original]);
+    expect((await first.deleteStack()).status).toBe('DELETE_COMPLETE');
+    expect(emulator.aliases()).toEqual([]);
+  });
+
+  test('a Delete whose physical id names another stack\'s alias leaves it untouched and logs why', async () => {
+    const template = stackWith({ Desktop: DESKTOP });
+    await simulator('OtherStack').deploy(template);
+    const [others] = emulator.aliases();
+    const id = logicalId(template, 'Desktop');
+    const start = emulator.calls.length;
+
+    // WHEN this stack's handler gets a Delete naming it (a hand-edited template, an imported physical id)
+    const invocation = await invoke(template.handlers[id], deleteEvent(
+      { ServiceToken: 'arn:aws:lambda:us-east-1:111111111111:function:framework', StackId: cfn.stackId, LogicalResourceId: id, ResourceType: 'Custom::WorkSpacesConnectionAlias' },
+      others.aliasId,
+      { ConnectionString: 'desktop.example.com' },
+    ), { env: cfn.functionEnvironment });
+
+    // THEN
+    expect(invocation.outcome).toEqual({ ok: true, response: { PhysicalResourceId: others.aliasId } });
+    expect(invocation.logs).toContain(`leaving connection alias ${others.aliasId} untouched: it is owned by a resource of stack OtherStack, not by this one`);
+    expect(emulator.aliases()).toEqual([others]);
+    expect(emulator.calls.slice(start).map((c) => c.operation)).toEqual(['DescribeConnectionAliases', 'DescribeTags']);
+  });
+});
+
+describe('undo and answers under sustained throttling', () => {
+  test('a failed Create whose undo meets 10 consecutive throttled DeleteConnectionAlias calls still leaves nothing', async () => {
+    let throttled = 0;
+    emulator.faults = ({ operation }) => (operation === 'DeleteConnectionAlias' && throttled++ < 10 ? throttling('workspaces') : undefined);
+
+    const result = await cfn.deploy(stackWith({ Desktop: { ...DESKTOP, directoryId: MISSING_DIRECTORY } }));
+
+    expect(result.status).toBe('ROLLBACK_COMPLETE');
+    expect(result.events[0].reason).toMatch(/^ResourceNotFoundException: .*\(connection alias wsca-[0-9a-z]+, made for this request, was deleted again\)$/);
+    // more than the SDK's 8 attempts in a row were refused, then the undo's own retry went through
+    const deletes = emulator.callsOf('DeleteConnectionAlias').map((c) => c.outcome);
+    expect(deletes.slice(0, 10)).toEqual(Array(10).fill('ThrottlingException'));
+    expect(deletes.slice(10)).toContain('ok');
+    expect(emulator.aliases()).toEqual([]);
+  });
+
+  test('a throttled call that outlasts the answer reserve is abandoned: the handler answers FAILED in time and leaks nothing', async () => {
+    // GIVEN a 30 s function (answer by 27 s, the Create's work by about 20 s), and every call after
+    // CreateConnectionAlias throttled until just past the work deadline
+    cfn = simulator('LifecycleStack', 30_000);
+    let firstCallAt: number | undefined;
+    let created = false;
+    emulator.faults = ({ operation }) => {
+      firstCallAt ??= Date.now();
+      if (operation === 'CreateConnectionAlias') {
+        created = true;
+        return undefined;
+      }
+      return created && Date.now() - firstCallAt < 20_500 ? throttling('workspaces') : undefined;
+    };
+
+    const result = await cfn.deploy(stackWith({ Desktop: DESKTOP }));
+
+    expect(result.status).toBe('ROLLBACK_COMPLETE');
+    const [failed] = result.events;
+    expect(failed.invocation?.killed).toBe(false);
+    expect(failed.invocation!.durationMs).toBeLessThan(30_000);
+    expect(failed.reason).toMatch(/^(Time ran out during DescribeConnectionAliases: no answer within the \d+s the handler had left for it|.*ThrottlingException: Rate exceeded)/);
+    expect(failed.reason).toMatch(/\(connection alias wsca-[0-9a-z]+, made for this request, was deleted again\)$/);
+    expect(emulator.aliases()).toEqual([]);
+  });
+});
+
+test('an alias leaked by a failed first deployment is reclaimed when the stack is deleted and created again under its name', async () => {
+  // GIVEN transitions slower than the whole budget of a 12 s function: the Create cannot finish, nor its undo
+  cfn = simulator('LifecycleStack', 12_000);
+  emulator.setDelays({ createDelayMs: 16_000 });
+  const template = stackWith({ Desktop: DESKTOP });
+  const failed = await cfn.deploy(template);
+  expect(failed.status).toBe('ROLLBACK_COMPLETE');
+  expect(failed.events[0].invocation?.killed).toBe(false);
+  expect(failed.events[0].reason).toContain(
+    `It keeps its '${OWNER}' tag (a hash of the stack name LifecycleStack and the logical id ${logicalId(template, 'Desktop')}), so the next ` +
+    'deployment of this resource in a stack of that name adopts it, also after the stack is deleted and created again',
+  );
+  const [leaked] = emulator.aliases();
+  expect(emulator.aliases()).toHaveLength(1);
+  const firstStackId = cfn.stackId;
+
+  // WHEN the user deletes the stack (ROLLBACK_COMPLETE allows nothing else) and creates it again, with the usual timeout
+  expect((await cfn.deleteStack()).status).toBe('DELETE_COMPLETE');
+  cfn.recreate();
+  expect(cfn.stackId).not.toBe(firstStackId);
+  emulator.setDelays(DELAYS);
+  cfn.configure({ invoke: undefined });
+  const redeployed = await cfn.deploy(template);
+
+  // THEN one alias, the leaked one, owned by the new stack's resource
+  expect(redeployed.status).toBe('CREATE_COMPLETE');
+  expect(emulator.aliases()).toHaveLength(1);
+  const [alias] = emulator.aliases();
+  expect(alias).toMatchObject({ aliasId: leaked.aliasId, state: 'CREATED', sharedWith: ['222222222222'] });
+  expect(alias.tags).toEqual({ team: 'euc', [OWNER]: markOf('LifecycleStack', logicalId(template, 'Desktop')), [STACK]: 'LifecycleStack' });
+  expect(alias.tags[PREVIOUS_OWNER]).toBeUndefined();
+  expect(emulator.callsOf('CreateConnectionAlias').filter((c) => c.outcome === 'ok')).toHaveLength(1);
+  expect((await cfn.deleteStack()).status).toBe('DELETE_COMPLETE');
+  expect(emulator.aliases()).toEqual([]);
+});
