@@ -13,4 +13,7 @@ module.exports = {
   snapshotSerializers: ['<rootDir>/test/support/asset-hash-serializer.js'],
   setupFiles: ['<rootDir>/test/support/env.js'],
   testTimeout: 60000,
+  // The lifecycle suites spend most of their time waiting on the emulated services' transitions and on the SDK's
+  // backoff, not on the CPU: more workers than cores (jest's default on 2 cores is 1) keep the run short.
+  maxWorkers: 2,
 };
