@@ -153,8 +153,9 @@ def test_connect_permissions_are_scoped_to_the_named_instances(app):
     )
     assert len(policies) == 1
     statements = next(iter(policies.values()))["Properties"]["PolicyDocument"]["Statement"]
-    actions = ["connect:AssociateEmailAddressAlias", "connect:DisassociateEmailAddressAlias", "connect:DescribeEmailAddress"]
-    resources = [s["Resource"] for s in statements if s["Action"] == actions]
+    # The declared instances' addresses may be read and associated; elsewhere only what this stack marked.
+    actions = ["connect:DescribeEmailAddress", "connect:AssociateEmailAddressAlias"]
+    resources = [s["Resource"] for s in statements if s["Action"] == actions and "Condition" not in s]
     assert f"{INSTANCE_ARN}/email-address/*" in resources
     assert {
         "Fn::Join": [
