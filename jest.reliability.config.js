@@ -8,7 +8,8 @@ module.exports = {
   roots: ['<rootDir>/test/reliability'],
   testMatch: ['**/*.reliability.test.ts'],
   testPathIgnorePatterns: ['/node_modules/'],
-  // Cells are independent worlds (their own emulators and simulator): run CELLS of them at once.
-  maxConcurrency: Number(process.env.CELLS ?? 6),
+  // Cells are independent worlds (their own emulators and simulator) that mostly wait on the services' transitions
+  // and the SDK's backoff, not on the CPU: run CELLS of them at once.
+  maxConcurrency: Number(process.env.CELLS ?? 24),
   testTimeout: 600000,
 };
