@@ -1,7 +1,5 @@
 import { WorkSpacesClient } from '@aws-sdk/client-workspaces';
-import { boundByDeadline } from '../shared/bounded-client';
 import { CLIENT_CONFIG } from '../shared/client-config';
-import type { Deadline } from '../shared/deadline';
 import { isError } from '../shared/errors';
 import type { RequestContext } from '../shared/handler';
 import type { Owner, OwnershipKeys } from '../shared/ownership';
@@ -9,16 +7,6 @@ import { OWNER_TAG_KEY, PREVIOUS_OWNER_TAG_KEY, STACK_TAG_KEY } from '../../lib/
 
 /** One client per container, reused across invocations (Lambda keeps the module loaded between events). */
 export const workspaces = new WorkSpacesClient(CLIENT_CONFIG);
-
-/** The WorkSpaces client for work that must end by `deadline` (see boundByDeadline). */
-export function workspacesUntil(deadline: Deadline): WorkSpacesClient {
-  return boundByDeadline(workspaces, deadline);
-}
-
-/** The same context for work that must be done by `deadline` (its WorkSpaces calls bound by it too). */
-export function connectionAliasContextUntil(ctx: ConnectionAliasContext, deadline: Deadline): ConnectionAliasContext {
-  return { ...ctx, deadline, client: workspacesUntil(deadline) };
-}
 
 /** What the steps of one Custom::WorkSpacesConnectionAlias request share. */
 export interface ConnectionAliasContext extends RequestContext<WorkSpacesClient> {

@@ -5,7 +5,7 @@ import type {
 } from 'aws-lambda';
 import { createAlias, deleteAlias, describeAlias, findAliasByConnectionString, waitUntilCreated, waitUntilGone } from './alias';
 import { reconcileAssociation } from './association';
-import { ALIAS_KEYS, type ConnectionAliasContext, connectionAliasContextUntil, workspacesUntil } from './client';
+import { ALIAS_KEYS, type ConnectionAliasContext, workspaces } from './client';
 import { parseProperties, DesiredAlias } from './properties';
 import { assertNoSharedAssociation } from './shared-account-guard';
 import { handleAssociation } from './shared-association';
@@ -16,7 +16,8 @@ import { CONNECTION_ALIAS_ATTRIBUTES as ATTR } from '../../lib/private/connectio
 import { OWNER_TAG_KEY, connectionAliasIdProblem } from '../../lib/private/validation';
 import type { CustomResourceEvent, LambdaContextLike, OnEventResponse } from '../shared/cloudformation';
 import { describeError, isError } from '../shared/errors';
-import { runHandler } from '../shared/handler';
+import { boundByDeadline } from '../shared/bounded-client';
+import { runHandler, until } from '../shared/handler';
 import { ownerOf, ownMarks, type Release } from '../shared/ownership';
 import { retryServiceErrors } from '../shared/poll';
 import { WORKSPACES_UNDO_RESERVE_MS, workDeadline } from '../shared/time-budget';
@@ -30,7 +31,7 @@ export function handler(event: CustomResourceEvent, context: LambdaContextLike):
     return handleAssociation(event, context);
   }
   return runHandler<ConnectionAliasContext>(event, context, {
-    context: (base) => ({ ...base, client: workspacesUntil(base.deadline), owner: ownerOf(event) }),
+    context: (base) => ({ ...base, client: boundByDeadline(workspaces, base.deadline, { iamPropagationGrace: true }), owner: ownerOf(event) }),
     onCreate,
     onUpdate,
     onDelete,
@@ -66,7 +67,7 @@ async function onDelete(event: CloudFormationCustomResourceDeleteEvent, ctx: Con
  * cleanup phase, after the whole stack update succeeded, so a rollback can still return to it).
  */
 async function provision(ctx: ConnectionAliasContext, desired: DesiredAlias): Promise<OnEventResponse> {
-  const work = connectionAliasContextUntil(ctx, workDeadline(ctx.deadline, WORKSPACES_UNDO_RESERVE_MS));
+  const work = until(ctx, workDeadline(ctx.deadline, WORKSPACES_UNDO_RESERVE_MS));
   const { aliasId, created, claimed } = await obtainAlias(work, desired);
   try {
     if (claimed?.kind === 'renamed') {

@@ -38,7 +38,7 @@ export function handleAssociation(event: CustomResourceEvent, context: LambdaCon
       const identity = ownerOf(event);
       return {
         ...base,
-        client: boundByDeadline(workspaces, base.deadline),
+        client: boundByDeadline(workspaces, base.deadline, { iamPropagationGrace: true }),
         owner: identity,
         accountId: accountOfStack(event.StackId),
         region: regionOfStack(event.StackId),

@@ -17,13 +17,16 @@ import {
   SHARED_ACCOUNT,
   contextWith,
   createEvent,
+  elapsedMs,
   props,
   resetWorkSpaces,
+  sent,
   settling,
   ws,
 } from './workspaces-fixtures';
 import { handler } from '../../lambda/connection-alias';
 import { sleep } from '../../lambda/shared/sleep';
+import { DEFAULT_BACKOFF, IAM_PROPAGATION_GRACE_MS } from '../../lambda/shared/time-budget';
 
 // Waits must not sleep: the fixtures make the mocked sleep advance a virtual clock instead.
 jest.mock('../../lambda/shared/sleep', () => ({ sleep: jest.fn(async () => undefined) }));
@@ -66,7 +69,6 @@ describe('settling and permanent errors during a Create', () => {
   });
 
   test.each([
-    new AccessDeniedException({ message: 'User is not authorized to perform workspaces:AssociateConnectionAlias', $metadata: {} }),
     new InvalidParameterValuesException({ message: 'The directory id is not valid', $metadata: {} }),
     new OperationNotSupportedException({ message: 'Cross-Region redirection is not supported here', $metadata: {} }),
     new ResourceAssociatedException({ message: 'The connection alias is already associated', $metadata: {} }),
@@ -83,6 +85,36 @@ describe('settling and permanent errors during a Create', () => {
     expect(ws).toHaveReceivedCommandTimes(AssociateConnectionAliasCommand, 1);
     expect(account.aliasIds()).toEqual([]);
     expect(sleep).not.toHaveBeenCalled();
+  });
+
+  // IAM is eventually consistent: a directory added in this deployment has its Associate grant added by the same
+  // deployment, moments before the Create runs.
+  test('a denied AssociateConnectionAlias is sent again only within the IAM propagation grace, then fails with IAM\'s message', async () => {
+    // GIVEN every transition is immediate and the denial never ends
+    Object.assign(account.delays, { create: 0, delete: 0 });
+    const denied = new AccessDeniedException({ message: 'User is not authorized to perform workspaces:AssociateConnectionAlias', $metadata: {} });
+    account.fail('AssociateConnectionAlias', { error: denied }, Infinity);
+
+    // WHEN
+    const result = handler(createEvent(props({ DirectoryId: DIRECTORY })), contextWith());
+
+    // THEN
+    await expect(result).rejects.toThrow(`AccessDeniedException: ${denied.message} (connection alias ${ALIAS_ID}, made for this request, was deleted again)`);
+    expect(sent(AssociateConnectionAliasCommand)).toBeGreaterThan(1);
+    expect(elapsedMs()).toBeLessThanOrEqual(IAM_PROPAGATION_GRACE_MS + DEFAULT_BACKOFF.maxDelayMs);
+    expect(account.aliasIds()).toEqual([]);
+  });
+
+  test('a grant that comes into force within the grace: the Associate denied twice, then allowed, succeeds', async () => {
+    // GIVEN
+    account.fail('AssociateConnectionAlias', { error: new AccessDeniedException({ message: 'not yet', $metadata: {} }) }, 2);
+
+    // WHEN
+    const result = await handler(createEvent(props({ DirectoryId: DIRECTORY })), contextWith());
+
+    // THEN
+    expect(account.alias(ALIAS_ID)?.associations).toEqual([expect.objectContaining({ directoryId: DIRECTORY })]);
+    expect(result.PhysicalResourceId).toBe(ALIAS_ID);
   });
 
   test('a permanent UpdateConnectionAliasPermission error (share limit) fails at once with the service message', async () => {

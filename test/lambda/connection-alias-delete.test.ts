@@ -208,7 +208,6 @@ describe('settling and permanent errors during a Delete', () => {
   });
 
   test.each([
-    new AccessDeniedException({ message: 'User is not authorized to perform workspaces:DeleteConnectionAlias', $metadata: {} }),
     new ResourceAssociatedException({ message: 'The connection alias is associated with a directory', $metadata: {} }),
   ])('a permanent $name from DeleteConnectionAlias fails at once with the service message', async (error) => {
     // GIVEN
@@ -262,7 +261,7 @@ describe('settling and permanent errors during a Delete', () => {
   test('an error describing the alias other than not-found fails the Delete rather than assuming it is gone', async () => {
     // GIVEN
     account.seed({ id: ALIAS_ID, tags: ourTags() });
-    account.fail('DescribeConnectionAliases', { error: new AccessDeniedException({ message: 'Not authorized to describe', $metadata: {} }) });
+    account.fail('DescribeConnectionAliases', { error: new AccessDeniedException({ message: 'Not authorized to describe', $metadata: {} }) }, Infinity);
 
     // WHEN
     const result = handler(deleteEvent(), contextWith());

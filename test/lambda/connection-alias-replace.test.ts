@@ -76,7 +76,7 @@ describe('Update that needs a new alias', () => {
     // GIVEN
     account.seed({ id: NEW_ALIAS_ID, connectionString: NEW_CONNECTION_STRING, tags: ourTags() });
     account.seed({ id: ALIAS_ID, tags: ourTags() });
-    account.fail('AssociateConnectionAlias', { error: new AccessDeniedException({ message: 'Not authorized to associate', $metadata: {} }) });
+    account.fail('AssociateConnectionAlias', { error: new AccessDeniedException({ message: 'Not authorized to associate', $metadata: {} }) }, Infinity);
 
     // WHEN
     const result = handler(updateEvent(props({ DirectoryId: DIRECTORY }), props({ ConnectionString: NEW_CONNECTION_STRING }), NEW_ALIAS_ID), contextWith());
