@@ -2,27 +2,22 @@
 // against the emulated WorkSpaces endpoint: a failed Create's undo survives sustained throttling, a throttled
 // call never keeps the handler past its answer, and an alias that a failed first deployment leaked is reclaimed
 // by the stack created again under its name. (Ownership across renames and stacks: connection-alias-ownership.)
-import { createHash } from 'node:crypto';
-import { Stack, Tags } from 'aws-cdk-lib';
-import { ConnectionAlias, ConnectionAliasProps } from '../../lib';
 import {
-  CloudFormationSimulator,
-  emulatorEnvironment,
-  synthesize,
-  SynthesizedStack,
-  throttling,
-  WorkSpacesEmulator,
-} from '../../testkit';
+  DELAYS,
+  DESKTOP,
+  DIRECTORY,
+  logicalId,
+  markOf,
+  MISSING_DIRECTORY,
+  OWNER,
+  PREVIOUS_OWNER,
+  simulatorFor,
+  STACK,
+  stackWith,
+} from './connection-alias-world';
+import { CloudFormationSimulator, throttling, WorkSpacesEmulator } from '../../testkit';
 
 jest.setTimeout(180_000);
-
-const OWNER = 'cdk-aliases:owner';
-const STACK = 'cdk-aliases:stack';
-const PREVIOUS_OWNER = 'cdk-aliases:previous-owner';
-const DIRECTORY = 'd-1111111111';
-const MISSING_DIRECTORY = 'd-9999999999';
-const DELAYS = { createDelayMs: 150, deleteDelayMs: 150, associateDelayMs: 150, disassociateDelayMs: 150 };
-const DESKTOP: ConnectionAliasProps = { connectionString: 'desktop.example.com', directoryId: DIRECTORY, sharedAccountId: '222222222222' };
 
 let emulator: WorkSpacesEmulator;
 let cfn: CloudFormationSimulator;
@@ -34,31 +29,7 @@ beforeEach(async () => {
 afterEach(() => emulator.stop());
 
 function simulator(stackName: string, invokeTimeoutMs?: number): CloudFormationSimulator {
-  return new CloudFormationSimulator({
-    stackName,
-    env: emulatorEnvironment({ workspaces: emulator.endpoint }),
-    invoke: invokeTimeoutMs ? { timeoutMs: invokeTimeoutMs } : undefined,
-  });
-}
-
-/** A stack with one ConnectionAlias per entry (construct id → props), tagged team=euc. */
-function stackWith(aliases: Record<string, ConnectionAliasProps>): SynthesizedStack {
-  return synthesize((stack: Stack) => {
-    for (const [id, props] of Object.entries(aliases)) {
-      Tags.of(new ConnectionAlias(stack, id, props)).add('team', 'euc');
-    }
-  });
-}
-
-function logicalId(stack: SynthesizedStack, constructId: string): string {
-  return Object.keys(stack.template.Resources).find(
-    (id) => stack.template.Resources[id].Type === 'Custom::WorkSpacesConnectionAlias' && id.startsWith(constructId),
-  )!;
-}
-
-/** The owner mark of `logicalId` in stack `stackName`, computed independently of the handler. */
-function markOf(stackName: string, id: string): string {
-  return createHash('sha256').update(`${stackName}/${id}`).digest('hex');
+  return simulatorFor(emulator, stackName, invokeTimeoutMs);
 }
 
 describe('undo and answers under sustained throttling', () => {

@@ -1,27 +1,21 @@
 // Ownership of connection aliases with the real bundled handler, through CloudFormation's request sequences
 // against the emulated WorkSpaces endpoint: a renamed construct keeps its alias, a Delete removes only what
 // its resource owns, and two stacks never share an alias. (Failures and throttling: connection-alias-failures.)
-import { createHash } from 'node:crypto';
-import { Stack, Tags } from 'aws-cdk-lib';
-import { ConnectionAlias, ConnectionAliasProps } from '../../lib';
 import {
-  CloudFormationSimulator,
-  deleteEvent,
-  emulatorEnvironment,
-  invoke,
-  synthesize,
-  SynthesizedStack,
-  WorkSpacesEmulator,
-} from '../../testkit';
+  DELAYS,
+  DESKTOP,
+  DIRECTORY,
+  logicalId,
+  markOf,
+  MISSING_DIRECTORY,
+  OWNER,
+  simulatorFor,
+  STACK,
+  stackWith,
+} from './connection-alias-world';
+import { CloudFormationSimulator, deleteEvent, invoke, WorkSpacesEmulator } from '../../testkit';
 
 jest.setTimeout(180_000);
-
-const OWNER = 'cdk-aliases:owner';
-const STACK = 'cdk-aliases:stack';
-const DIRECTORY = 'd-1111111111';
-const MISSING_DIRECTORY = 'd-9999999999';
-const DELAYS = { createDelayMs: 150, deleteDelayMs: 150, associateDelayMs: 150, disassociateDelayMs: 150 };
-const DESKTOP: ConnectionAliasProps = { connectionString: 'desktop.example.com', directoryId: DIRECTORY, sharedAccountId: '222222222222' };
 
 let emulator: WorkSpacesEmulator;
 let cfn: CloudFormationSimulator;
@@ -33,31 +27,7 @@ beforeEach(async () => {
 afterEach(() => emulator.stop());
 
 function simulator(stackName: string, invokeTimeoutMs?: number): CloudFormationSimulator {
-  return new CloudFormationSimulator({
-    stackName,
-    env: emulatorEnvironment({ workspaces: emulator.endpoint }),
-    invoke: invokeTimeoutMs ? { timeoutMs: invokeTimeoutMs } : undefined,
-  });
-}
-
-/** A stack with one ConnectionAlias per entry (construct id → props), tagged team=euc. */
-function stackWith(aliases: Record<string, ConnectionAliasProps>): SynthesizedStack {
-  return synthesize((stack: Stack) => {
-    for (const [id, props] of Object.entries(aliases)) {
-      Tags.of(new ConnectionAlias(stack, id, props)).add('team', 'euc');
-    }
-  });
-}
-
-function logicalId(stack: SynthesizedStack, constructId: string): string {
-  return Object.keys(stack.template.Resources).find(
-    (id) => stack.template.Resources[id].Type === 'Custom::WorkSpacesConnectionAlias' && id.startsWith(constructId),
-  )!;
-}
-
-/** The owner mark of `logicalId` in stack `stackName`, computed independently of the handler. */
-function markOf(stackName: string, id: string): string {
-  return createHash('sha256').update(`${stackName}/${id}`).digest('hex');
+  return simulatorFor(emulator, stackName, invokeTimeoutMs);
 }
 
 const steps = (events: Array<{ phase: string; event: { RequestType: string; LogicalResourceId: string }; status: string }>) =>
